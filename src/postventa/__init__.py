@@ -1,0 +1,3 @@
+"""Postventa: after-sales service platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,90 @@
+"""The REST API at /api/v1: one NinjaAPI, one router per app, errors mapped here once."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from postventa.accounts.tokens import token_authenticate
+from postventa.core.errors import ApplicationError
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "API token created in Settings > API tokens: `Authorization: Bearer pv_...`"
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The console's own session (with CSRF on unsafe methods), so pages can call the API."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="Postventa API",
+    version="1",
+    description="After-sales service platform. Errors always have the shape {\"detail\": ..., \"code\": ...}.",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def _application_error(request, exc: ApplicationError):
+    body = {"detail": exc.message, "code": exc.code}
+    if exc.extra:
+        body["extra"] = exc.extra
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request, exc: NinjaValidationError):
+    return api.create_response(
+        request,
+        {"detail": _("The request is not valid."), "code": "validation_failed", "errors": exc.errors},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):
+    return api.create_response(
+        request, {"detail": _("Authentication required: send a valid API token."), "code": "unauthorized"}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc), "code": "http_error"}, status=exc.status_code)
+
+
+def _mount() -> None:
+    from postventa.accounts.api import router as accounts_router
+    from postventa.catalog.api import router as catalog_router
+    from postventa.core.api import router as core_router
+    from postventa.customers.api import router as customers_router
+    from postventa.orders.api import router as orders_router
+
+    api.add_router("/customers", customers_router)
+    api.add_router("/catalog", catalog_router)
+    api.add_router("/orders", orders_router)
+    api.add_router("/webhooks", core_router)
+    api.add_router("/accounts", accounts_router)
+
+
+_mount()

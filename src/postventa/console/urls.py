@@ -1,0 +1,14 @@
+"""Staff console. Each domain is a sub-package with its own urls.py and views.py."""
+
+from django.urls import include, path
+
+app_name = "console"
+
+urlpatterns = [
+    path("", include("postventa.console.dashboard.urls")),
+    path("", include("postventa.console.auth.urls")),
+    path("customers/", include("postventa.console.customers.urls")),
+    path("catalog/", include("postventa.console.catalog.urls")),
+    path("orders/", include("postventa.console.orders.urls")),
+    path("settings/", include("postventa.console.settings.urls")),
+]

@@ -1,0 +1,1 @@
+"""Outbox receivers of the shared kernel."""

@@ -1,0 +1,5 @@
+"""REST endpoints of this app (mounted in postventa.api)."""
+
+from ninja import Router
+
+router = Router()
