@@ -158,6 +158,15 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     django_command = COMMANDS[command][0]
+    if command == "migrate":
+        from django.conf import settings
+        from django.core.management import call_command
+
+        execute_from_command_line(["postventa", "migrate", *rest])
+        if "DatabaseCache" in settings.CACHES["default"]["BACKEND"]:
+            # The embedded cache (rate limits, lockouts) is a table too.
+            call_command("createcachetable", verbosity=0)
+        return
     if django_command is None:
         execute_from_command_line(["postventa", *rest])
     else:

@@ -7,6 +7,8 @@ rather than surfacing later as a confusing runtime error.
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -61,7 +63,7 @@ VAR_DIR = Path(env("POSTVENTA_VAR_DIR", str(PROJECT_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = envbool("DEBUG", False)
-TESTING = envbool("POSTVENTA_TESTING", False)
+TESTING = envbool("POSTVENTA_TESTING", "pytest" in sys.modules)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     # A per-install key kept under var/, so `make run` works with no configuration and sessions
@@ -182,7 +184,7 @@ else:
     # The database cache is shared by every process (web, worker), which rate limits need.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "postventa_cache"}}
 
-HUEY_NAME = env("HUEY_NAME", "postventa")
+HUEY_NAME = env("HUEY_NAME", f"postventa-test-{os.getpid()}" if TESTING else "postventa")
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
@@ -196,7 +198,13 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": HUEY_NAME,
-        "filename": env("HUEY_SQLITE_PATH", str(VAR_DIR / "huey.sqlite3")),
+        # Tests get a queue file of their own per process, so parallel runs never share jobs.
+        "filename": env(
+            "HUEY_SQLITE_PATH",
+            str(Path(tempfile.gettempdir()) / f"postventa-huey-test-{os.getpid()}.sqlite3")
+            if TESTING
+            else str(VAR_DIR / "huey.sqlite3"),
+        ),
         "immediate": False,
         "utc": True,
         "consumer": {"workers": envint("WORKER_THREADS", 2), "worker_type": "thread"},
