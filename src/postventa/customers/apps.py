@@ -6,3 +6,14 @@ class CustomersConfig(AppConfig):
     name = "postventa.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from postventa.core.events import register_event_type
+        from postventa.customers import kinds, segments  # noqa: F401  (segments registers built-in conditions)
+
+        register_event_type("customer.created", "A customer was created.")
+        register_event_type("customer.updated", "A customer's data or contacts changed.")
+        register_event_type("customer.merged", "A duplicate customer was merged into another.")
+        register_event_type("customer.erased", "A customer's personal data was erased (GDPR).")
+        register_event_type("consent.changed", "A customer granted or withdrew a consent.")
+        kinds.register()

@@ -51,8 +51,19 @@ class Customer(TimeStampedModel):
     notes = models.TextField(_("notes"), blank=True)
     legal_hold_reason = models.CharField(_("legal hold"), max_length=300, blank=True)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    # Communication preferences: local times in `time_zone`; start > end means an overnight window.
+    quiet_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    max_messages_per_week = models.PositiveSmallIntegerField(
+        _("max messages per week"), null=True, blank=True
+    )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -61,6 +72,7 @@ class Customer(TimeStampedModel):
             models.Index(fields=["last_name", "first_name"], name="customer_name_idx"),
             models.Index(fields=["company_name"], name="customer_company_idx"),
             models.Index(fields=["language"], name="customer_language_idx"),
+            models.Index(fields=["first_name"], name="customer_first_name_idx"),
         ]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
@@ -181,3 +193,126 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.kind}"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    PHONE = "phone", _("Phone")
+
+
+class Purpose(models.TextChoices):
+    TRANSACTIONAL = "transactional", _("Transactional")
+    MARKETING = "marketing", _("Marketing")
+    SURVEYS = "surveys", _("Surveys")
+
+
+class ConsentStatus(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConsentSource(models.TextChoices):
+    WEB_FORM = "web_form", _("Web form")
+    CONSOLE = "console", _("Console")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+    PORTAL = "portal", _("Portal")
+
+
+class Consent(models.Model):
+    """The current consent state of one customer for one channel and purpose.
+
+    One row per (customer, channel, purpose); every change also appends a ConsentEvent, which is
+    the proof kept for LSSI/GDPR. This row is only the latest state, for fast checks.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    status = models.CharField(_("status"), max_length=10, choices=ConsentStatus.choices)
+    source = models.CharField(_("source"), max_length=12, choices=ConsentSource.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    text_version = models.CharField(_("text version"), max_length=40, blank=True)
+    proof = models.JSONField(_("proof"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["channel", "purpose"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "channel", "purpose"], name="consent_unique_per_purpose"
+            )
+        ]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.channel}/{self.purpose}: {self.status}"
+
+
+class ConsentEvent(models.Model):
+    """One grant or withdrawal, never updated or deleted (append-only consent history)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consent_events")
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    status = models.CharField(_("status"), max_length=10, choices=ConsentStatus.choices)
+    source = models.CharField(_("source"), max_length=12, choices=ConsentSource.choices)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    text_version = models.CharField(_("text version"), max_length=40, blank=True)
+    proof = models.JSONField(_("proof"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-occurred_at"], name="consent_event_customer_idx")]
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent history")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.channel}/{self.purpose} -> {self.status}"
+
+
+class Segment(TimeStampedModel):
+    """A saved filter over customers; `definition` is {"match": "all"|"any", "conditions": [...]}.
+
+    Each condition is {"key": <registered condition key>, "params": {...}}; see customers.segments.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    definition = models.JSONField(_("definition"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerMerge(models.Model):
+    """The record of one duplicate folded into another: what moved, who did it, when."""
+
+    source = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="merged_away")
+    target = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="merges_received")
+    moved = models.JSONField(_("moved"), default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("customer merge")
+        verbose_name_plural = _("customer merges")
+
+    def __str__(self) -> str:
+        return f"{self.source_id} -> {self.target_id}"
