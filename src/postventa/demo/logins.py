@@ -15,5 +15,7 @@ DEMO_USERS = [
 def demo_logins() -> list[tuple[str, str, str]]:
     from postventa.accounts.models import User
 
-    existing = set(User.objects.filter(username__in=[u for u, _, _ in DEMO_USERS]).values_list("username", flat=True))
+    existing = set(
+        User.objects.filter(username__in=[u for u, _, _ in DEMO_USERS]).values_list("username", flat=True)
+    )
     return [row for row in DEMO_USERS if row[0] in existing]
