@@ -65,7 +65,9 @@ class User(AbstractUser):
     """A staff member. Customers are not users: they live in customers.Customer."""
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
-    language = models.CharField(_("language"), max_length=8, default="es", choices=[("es", "Español"), ("en", "English")])
+    language = models.CharField(
+        _("language"), max_length=8, default="es", choices=[("es", "Español"), ("en", "English")]
+    )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Madrid")
     availability = models.CharField(
         _("availability"), max_length=12, choices=Availability.choices, default=Availability.OFFLINE
@@ -87,7 +89,9 @@ class ApiToken(TimeStampedModel):
     """A bearer token for the REST API. Only its SHA-256 hash is stored; the secret is shown once."""
 
     name = models.CharField(_("name"), max_length=120)
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     scopes = models.JSONField(_("scopes"), default=list)

@@ -56,8 +56,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ANALYST: frozenset(_VIEW | {"segments.change"}),
 }
 
-# API token scopes: area -> permissions that a read / write scope unlocks.
-SCOPE_AREAS = ("customers", "catalog", "orders", "segments", "webhooks")
+# API token scopes: area -> permissions that a read / write scope unlocks. "accounts" covers
+# users, teams and skills (reading lists needs accounts:read even for users.manage).
+SCOPE_AREAS = ("accounts", "customers", "catalog", "orders", "segments", "webhooks")
+# Permission areas that share one token scope area.
+_SCOPE_AREA_OF = {"users": "accounts", "teams": "accounts", "tokens": "accounts", "audit": "accounts"}
 
 
 def permissions_of(user) -> frozenset[str]:
@@ -68,20 +71,42 @@ def permissions_of(user) -> frozenset[str]:
     return ROLE_PERMISSIONS.get(user.role, frozenset())
 
 
-def can(user, permission: str) -> bool:
+def has_scope(user, scope: str) -> bool:
+    """True for browser sessions; for API token calls, whether the token carries `scope`.
+
+    A write scope implies the read scope of the same area.
+    """
+    scopes = getattr(user, "_api_scopes", None)
+    if scopes is None:  # a browser session: the role decides alone
+        return True
+    area, _sep, mode = scope.partition(":")
+    return scope in scopes or (mode == "read" and f"{area}:write" in scopes)
+
+
+def can(user, permission: str, *, scope: str | None = None) -> bool:
+    """Whether `user` holds `permission` and, on a token call, the matching scope.
+
+    The scope defaults to "<area>:read" for ".view" permissions and "<area>:write" otherwise;
+    pass `scope` when a read needs a management permission (e.g. listing users).
+    """
     if permission not in ALL_PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
     if permission not in permissions_of(user):
         return False
-    scopes = getattr(user, "_api_scopes", None)
-    if scopes is None:  # a browser session: the role decides alone
-        return True
-    area, action = permission.split(".", 1)
-    needed = f"{area}:read" if action == "view" else f"{area}:write"
-    return needed in scopes or f"{area}:write" in scopes and action == "view"
+    if scope is None:
+        area, action = permission.split(".", 1)
+        area = _SCOPE_AREA_OF.get(area, area)
+        scope = f"{area}:read" if action == "view" else f"{area}:write"
+    return has_scope(user, scope)
 
 
-def require(user, permission: str) -> None:
+def require(user, permission: str, *, scope: str | None = None) -> None:
     """Raise PermissionDenied unless `user` holds `permission` (and, for API tokens, its scope)."""
-    if not can(user, permission):
+    if not can(user, permission, scope=scope):
         raise PermissionDenied(_("You do not have permission to do this."), extra={"permission": permission})
+
+
+def require_scope(user, scope: str) -> None:
+    """Raise PermissionDenied when a token call lacks `scope` (self-service actions need no role)."""
+    if not has_scope(user, scope):
+        raise PermissionDenied(_("This API token does not allow this action."), extra={"scope": scope})

@@ -23,7 +23,9 @@ def _hash(secret: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, acting_user: User, owner: User, name: str, scopes: list[str], expires_at=None) -> tuple[ApiToken, str]:
+def token_create(
+    *, acting_user: User, owner: User, name: str, scopes: list[str], expires_at=None
+) -> tuple[ApiToken, str]:
     """Create a token for `owner`; returns the row and the secret, which is never shown again."""
     if owner.pk != acting_user.pk:
         require(acting_user, "users.manage")
@@ -40,9 +42,16 @@ def token_create(*, acting_user: User, owner: User, name: str, scopes: list[str]
     prefix = secrets.token_hex(4)
     secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
-        name=name[:120], user=owner, prefix=prefix, key_hash=_hash(secret), scopes=sorted(set(scopes)), expires_at=expires_at
+        name=name[:120],
+        user=owner,
+        prefix=prefix,
+        key_hash=_hash(secret),
+        scopes=sorted(set(scopes)),
+        expires_at=expires_at,
     )
-    audit.record(actor=acting_user, action="api_token.created", target=token, changes={"scopes": [None, token.scopes]})
+    audit.record(
+        actor=acting_user, action="api_token.created", target=token, changes={"scopes": [None, token.scopes]}
+    )
     return token, secret
 
 

@@ -12,6 +12,17 @@ from django.shortcuts import render
 from postventa.accounts.permissions import can
 
 
+def needs_otp_step(request) -> bool:
+    """A user with a confirmed 2FA device who has not yet entered a code is not fully signed in."""
+    from postventa.accounts.otp import has_confirmed_totp
+
+    user = request.user
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
+        return False
+    return has_confirmed_totp(user)
+
+
 def staff_required(permission: str | None = None):
     """Require a signed-in active staff user (and `permission`, if given)."""
 
@@ -21,6 +32,8 @@ def staff_required(permission: str | None = None):
             user = request.user
             if not user.is_authenticated or not user.is_active:
                 return redirect_to_login(request.get_full_path())
+            if needs_otp_step(request):
+                return redirect_to_login(request.get_full_path(), login_url="console:login_otp")
             if permission and not can(user, permission):
                 raise DjangoPermissionDenied(permission)
             return view(request, *args, **kwargs)
