@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from postventa.accounts.permissions import permissions_of, require
 from postventa.core.errors import PermissionDenied
@@ -72,7 +72,7 @@ def customer_list(request: HttpRequest, filters: Query[ListFilters]):
 @router.post("/", response={201: s.CustomerOut})
 def customer_create(request: HttpRequest, payload: s.CustomerIn):
     customer = services.customer_create(acting_user=request.user, **payload.dict())
-    return 201, _customer_out(_load(customer.pk))
+    return Status(201, _customer_out(_load(customer.pk)))
 
 
 @router.post("/merge", response=s.MergeOut)
@@ -96,7 +96,7 @@ def segment_list(request: HttpRequest):
 @router.post("/segments", response={201: s.SegmentOut}, tags=["segments"])
 def segment_create(request: HttpRequest, payload: s.SegmentIn):
     segment = segments.segment_create(acting_user=request.user, **payload.dict())
-    return 201, segment
+    return Status(201, segment)
 
 
 @router.post("/segments/preview", response=s.CountOut, tags=["segments"])
@@ -122,7 +122,7 @@ def segment_update(request: HttpRequest, segment_id: int, payload: s.SegmentPatc
 @router.delete("/segments/{segment_id}", response={204: None}, tags=["segments"])
 def segment_delete(request: HttpRequest, segment_id: int):
     segments.segment_delete(segment=selectors.segment_get(segment_id), acting_user=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/segments/{segment_id}/count", response=s.CountOut, tags=["segments"])
@@ -170,7 +170,7 @@ def email_add(request: HttpRequest, customer_id: int, payload: s.EmailIn):
     services.customer_email_add(
         customer=customer, acting_user=request.user, email=payload.email, primary=payload.primary
     )
-    return 201, _customer_out(_load(customer_id))
+    return Status(201, _customer_out(_load(customer_id)))
 
 
 @router.delete("/{customer_id}/emails/{email}", response=s.CustomerOut)
@@ -191,7 +191,7 @@ def phone_add(request: HttpRequest, customer_id: int, payload: s.PhoneIn):
         primary=payload.primary,
         label=payload.label,
     )
-    return 201, _customer_out(_load(customer_id))
+    return Status(201, _customer_out(_load(customer_id)))
 
 
 @router.delete("/{customer_id}/phones/{phone}", response=s.CustomerOut)
@@ -205,7 +205,9 @@ def phone_remove(request: HttpRequest, customer_id: int, phone: str):
 @router.post("/{customer_id}/addresses", response={201: s.AddressOut})
 def address_add(request: HttpRequest, customer_id: int, payload: s.AddressIn):
     customer = selectors.customer_get(customer_id)
-    return 201, services.customer_address_add(customer=customer, acting_user=request.user, **payload.dict())
+    return Status(
+        201, services.customer_address_add(customer=customer, acting_user=request.user, **payload.dict())
+    )
 
 
 def _consents_out(customer: Customer) -> dict[str, Any]:
@@ -269,14 +271,17 @@ def note_add(request: HttpRequest, customer_id: int, payload: s.NoteIn):
     entry = services.customer_note_add(
         customer=selectors.customer_get(customer_id), acting_user=request.user, text=payload.text
     )
-    return 201, {
-        "id": entry.id,
-        "occurred_at": entry.occurred_at,
-        "kind": entry.kind,
-        "text": render(entry),
-        "link": entry.link,
-        "data": entry.data,
-    }
+    return Status(
+        201,
+        {
+            "id": entry.id,
+            "occurred_at": entry.occurred_at,
+            "kind": entry.kind,
+            "text": render(entry),
+            "link": entry.link,
+            "data": entry.data,
+        },
+    )
 
 
 @router.get("/{customer_id}/export", response=dict[str, Any])

@@ -173,7 +173,8 @@ def validate_definition(definition: Any) -> dict[str, Any]:
         condition = CONDITIONS.get(item["key"])
         if condition is None:
             raise ValidationFailed(
-                _("Condition %(n)s: unknown condition “%(key)s”.") % {"n": i, "key": item["key"]}
+                _("Condition %(n)s: unknown condition “%(key)s”.") % {"n": i, "key": item["key"]},
+                code="unknown_condition",
             )
         params = item.get("params") or {}
         if not isinstance(params, dict):
