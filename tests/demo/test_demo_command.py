@@ -13,7 +13,14 @@ from django.utils import timezone
 from postventa.accounts.models import Skill, Team, User
 from postventa.catalog.models import Asset, Category, Product
 from postventa.core.models import OutboxEvent
-from postventa.customers.models import Consent, ConsentEvent, Customer, CustomerEmail, ExternalId
+from postventa.customers.models import (
+    Consent,
+    ConsentEvent,
+    Customer,
+    CustomerEmail,
+    ExternalId,
+    TimelineEntry,
+)
 from postventa.demo import loader
 from postventa.demo.data import PRODUCTS
 from postventa.demo.logins import DEMO_USERS, demo_logins
@@ -26,7 +33,7 @@ from postventa.orders.models import Order, OrderLine, OrderStatusChange, Shipmen
 SMALL_CUSTOMERS, SMALL_ORDERS = loader.SCALES["small"]
 
 COUNTED = [Customer, CustomerEmail, ExternalId, Consent, ConsentEvent, Category, Product, Order, OrderLine,
-           OrderStatusChange, Shipment, ShipmentEvent, Asset, User, Team, Skill]  # fmt: skip
+           OrderStatusChange, Shipment, ShipmentEvent, Asset, User, Team, Skill, TimelineEntry]  # fmt: skip
 
 
 def _run(*args: str) -> str:
@@ -54,6 +61,8 @@ def test_small_demo_twice_adds_everything_once_and_nothing_the_second_time():
     assert after_first["Team"] == 3
     assert after_first["OrderLine"] >= SMALL_ORDERS
     assert after_first["Asset"] > 0
+    assert TimelineEntry.objects.filter(kind="order.created").count() == SMALL_ORDERS
+    assert TimelineEntry.objects.filter(kind="customer.created").count() == SMALL_CUSTOMERS
     assert _counts() == after_first
     assert "everything was already there" in second_output
     assert DemoLoad.objects.count() == 2

@@ -28,6 +28,7 @@ from postventa.customers.models import (
     CustomerPhone,
     ExternalId,
     Tag,
+    TimelineEntry,
 )
 from postventa.demo import data
 from postventa.demo.logins import DEMO_USERS
@@ -264,7 +265,32 @@ def load_customers(plans: list[CustomerPlan]) -> tuple[dict[int, int], int]:
     _bulk(Customer.tags.through, tag_links, ignore_conflicts=True)
     _bulk(Consent, consents)
     _bulk(ConsentEvent, events)
+    _bulk(TimelineEntry, _customer_timeline(todo, ids, events))
     return ids, len(todo)
+
+
+def _customer_timeline(todo: list[CustomerPlan], ids: dict[int, int], events: list[ConsentEvent]) -> list:
+    """The entries customers.services and customers.consents write, with the same kinds and data."""
+    entries = [
+        TimelineEntry(
+            customer_id=ids[p.index],
+            kind="customer.created",
+            summary=p.display_name,
+            occurred_at=p.created_at,
+        )
+        for p in todo
+    ]
+    for e in events:
+        entries.append(
+            TimelineEntry(
+                customer_id=e.customer_id,
+                kind=f"consent.{e.status}",
+                summary=f"{e.channel}/{e.purpose}: {e.status}",
+                data={"channel": e.channel, "purpose": e.purpose, "source": e.source},
+                occurred_at=e.occurred_at,
+            )
+        )
+    return entries
 
 
 def _shipment_events(plan: OrderPlan, shipment: Shipment, now: dt.datetime) -> list[ShipmentEvent]:
@@ -413,6 +439,7 @@ def load_orders(
             if order.pk in by_order:
                 events += _shipment_events(p, by_order[order.pk], now)
         _bulk(ShipmentEvent, events)
+        _bulk(TimelineEntry, _order_timeline(chunk, orders))
         assets = _assets(chunk, orders, lines, customer_ids)
         _bulk(Asset, assets, ignore_conflicts=True)
         for key, n in (
@@ -425,6 +452,36 @@ def load_orders(
         ):
             added[key] += n
     return added
+
+
+def _order_timeline(chunk: list[OrderPlan], orders: list[Order]) -> list[TimelineEntry]:
+    """The entries orders.services writes when an order is created or moves, same kinds and data."""
+    entries = []
+    for plan, order in zip(chunk, orders, strict=True):
+        entries.append(
+            TimelineEntry(
+                customer_id=order.customer_id,
+                kind="order.created",
+                summary=order.number,
+                occurred_at=order.placed_at,
+                source_type="order",
+                source_id=str(order.pk),
+                data={"number": order.number, "total": str(order.total), "currency": order.currency},
+            )
+        )
+        for step in plan.steps[1:]:
+            entries.append(
+                TimelineEntry(
+                    customer_id=order.customer_id,
+                    kind="order.status_changed",
+                    summary=f"{order.number}: {step.from_status} -> {step.to_status}",
+                    occurred_at=step.at,
+                    source_type="order",
+                    source_id=str(order.pk),
+                    data={"number": order.number, "from": step.from_status, "to": step.to_status},
+                )
+            )
+    return entries
 
 
 def _assets(
