@@ -20,7 +20,9 @@ def bearer(secret: str) -> dict:
 
 @pytest.mark.django_db
 def test_token_is_stored_only_as_a_hash(admin_user):
-    token, secret = token_create(acting_user=admin_user, owner=admin_user, name="shop", scopes=["customers:read"])
+    token, secret = token_create(
+        acting_user=admin_user, owner=admin_user, name="shop", scopes=["customers:read"]
+    )
     row = ApiToken.objects.get(pk=token.pk)
     assert row.key_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert secret not in {row.key_hash, row.prefix, row.name}
@@ -71,7 +73,10 @@ def test_revoked_and_expired_tokens_get_401(client, admin_user):
 def test_token_without_write_scope_gets_403_on_a_write(client, admin_user):
     _, read_only = token_create(acting_user=admin_user, owner=admin_user, name="ro", scopes=["accounts:read"])
     response = client.post(
-        "/api/v1/accounts/teams", {"name": "Returns"}, content_type="application/json", headers=bearer(read_only)
+        "/api/v1/accounts/teams",
+        {"name": "Returns"},
+        content_type="application/json",
+        headers=bearer(read_only),
     )
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
@@ -94,8 +99,12 @@ def test_token_without_write_scope_gets_403_on_a_write(client, admin_user):
 
 
 @pytest.mark.django_db
-def test_users_list_needs_users_manage_and_accounts_scope(client, admin_user, supervisor, django_assert_max_num_queries):
-    _, other_scope = token_create(acting_user=admin_user, owner=admin_user, name="c", scopes=["customers:write"])
+def test_users_list_needs_users_manage_and_accounts_scope(
+    client, admin_user, supervisor, django_assert_max_num_queries
+):
+    _, other_scope = token_create(
+        acting_user=admin_user, owner=admin_user, name="c", scopes=["customers:write"]
+    )
     assert client.get("/api/v1/accounts/users", headers=bearer(other_scope)).status_code == 403
     _, sup_secret = token_create(acting_user=supervisor, owner=supervisor, name="s", scopes=["accounts:read"])
     assert client.get("/api/v1/accounts/users", headers=bearer(sup_secret)).status_code == 403
@@ -113,7 +122,9 @@ def test_users_list_needs_users_manage_and_accounts_scope(client, admin_user, su
     body = response.json()
     assert len(body["items"]) == 5 and body["next_cursor"]
     assert body["items"][0]["teams"] == [{"id": team.pk, "name": "Support"}]
-    second = client.get("/api/v1/accounts/users", {"page_size": 5, "cursor": body["next_cursor"]}, headers=bearer(secret))
+    second = client.get(
+        "/api/v1/accounts/users", {"page_size": 5, "cursor": body["next_cursor"]}, headers=bearer(secret)
+    )
     ids_first = {u["id"] for u in body["items"]}
     assert ids_first.isdisjoint({u["id"] for u in second.json()["items"]})
     assert client.get("/api/v1/accounts/users", {"cursor": "!!"}, headers=bearer(secret)).status_code == 422

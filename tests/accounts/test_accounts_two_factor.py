@@ -67,7 +67,9 @@ def test_enrol_then_sign_in_needs_the_code(agent, settings):
     assert fresh.get("/console/profile/").status_code == 302
 
     # The next time step: the code used for enrolment cannot be replayed.
-    response = fresh.post("/console/login/code/", {"code": code_for(device, drift=1), "next": "/console/profile/"})
+    response = fresh.post(
+        "/console/login/code/", {"code": code_for(device, drift=1), "next": "/console/profile/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/console/profile/"
     assert fresh.get("/console/profile/").status_code == 200
