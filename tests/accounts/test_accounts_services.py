@@ -163,7 +163,7 @@ def test_createadmin_command(monkeypatch):
     monkeypatch.delenv("POSTVENTA_ADMIN_PASSWORD")
     with pytest.raises(CommandError, match="POSTVENTA_ADMIN_PASSWORD"):
         call_command("createadmin", "root3", "r3@example.com", "--no-input")
-    with pytest.raises(CommandError, match="taken"):
+    with pytest.raises(CommandError, match="root"):  # "is taken", in the active language
         call_command("createadmin", "root", "x@example.com", "--password", "a-long-enough-pass")
     with pytest.raises(CommandError):
         call_command("createadmin", "root4", "not-an-email", "--password", "a-long-enough-pass")
@@ -190,3 +190,29 @@ def test_createadmin_through_the_cli_exits_non_zero(tmp_path):
     )
     assert run.returncode != 0
     assert "POSTVENTA_ADMIN_PASSWORD" in run.stderr
+
+
+@pytest.mark.django_db
+def test_spanish_messages_come_from_the_accounts_catalog(client, admin_user):
+    from django.utils import translation
+
+    from postventa.accounts.models import Role
+
+    with translation.override("es"):
+        assert str(Role.AGENT.label) == "Agente"
+        with pytest.raises(ValidationFailed) as info:
+            services.user_update(acting_user=admin_user, user_id=admin_user.pk, team_ids=[424242])
+        assert info.value.message == "Equipos desconocidos: 424242"
+    client.force_login(admin_user)
+    response = client.post(
+        "/api/v1/accounts/teams",
+        {"name": " "},
+        content_type="application/json",
+        headers={"Accept-Language": "es"},
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "Introduce un nombre.",
+        "code": "validation_failed",
+        "extra": {"field": "name"},
+    }

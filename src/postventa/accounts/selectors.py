@@ -56,7 +56,7 @@ def audit_entries(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEntry]:
-    """Audit rows filtered for the log page; paginate with keyset_page(order_field='created_at')."""
+    """Audit rows filtered for the log page; paginate with keyset_page (by id: append-only rows)."""
     qs = AuditEntry.objects.all()
     if actor:
         qs = qs.filter(actor_label__iexact=actor)

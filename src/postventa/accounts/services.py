@@ -63,14 +63,15 @@ def _clean_email(email: str) -> str:
 
 
 def _ids(model, ids: Iterable[int] | None, label: str) -> list[int]:
-    wanted = sorted({int(i) for i in (ids or [])})
+    try:
+        wanted = sorted({int(i) for i in (ids or [])})
+    except (TypeError, ValueError):
+        wanted = [-1]
     found = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-    missing = [i for i in wanted if i not in found]
+    missing = ", ".join(str(i) for i in wanted if i not in found)
     if missing:
-        raise ValidationFailed(
-            _("Unknown %(what)s: %(ids)s") % {"what": label, "ids": ", ".join(map(str, missing))},
-            extra={"field": label},
-        )
+        message = _("Unknown teams: %(ids)s") if label == "teams" else _("Unknown skills: %(ids)s")
+        raise ValidationFailed(message % {"ids": missing}, extra={"field": label})
     return wanted
 
 

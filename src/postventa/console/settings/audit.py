@@ -46,13 +46,13 @@ def audit_log(request):
         "date_to": parse_date(get.get("date_to", "") or "") if _is_date(get.get("date_to")) else None,
     }
     qs = selectors.audit_entries(**filters)
+    # Keyed on id (rows are append-only, so id order is time order): a created_at cursor loses
+    # rows because DjangoJSONEncoder cuts the cursor's timestamp to milliseconds.
     try:
-        page = keyset_page(
-            qs, cursor=get.get("cursor") or None, page_size=PAGE_SIZE, order_field="created_at"
-        )
+        page = keyset_page(qs, cursor=get.get("cursor") or None, page_size=PAGE_SIZE, order_field="id")
     except ApplicationError as exc:
         flash_error(request, exc)
-        page = keyset_page(qs, cursor=None, page_size=PAGE_SIZE, order_field="created_at")
+        page = keyset_page(qs, cursor=None, page_size=PAGE_SIZE, order_field="id")
     entries = [{"entry": e, "changes": readable_changes(e.changes)} for e in page.items]
     context = {
         "nav": "settings",
