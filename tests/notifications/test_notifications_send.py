@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 
 import pytest
-from conftest import body_html, body_text, free_port
 
 from postventa.customers.models import Customer, TimelineEntry
 from postventa.customers.timeline import render as render_timeline
@@ -15,6 +15,20 @@ from postventa.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 3, 10, 11, 0, tzinfo=dt.UTC)  # 12:00 in Madrid
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def body_text(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def body_html(message) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
 
 
 def make_customer(**extra) -> Customer:

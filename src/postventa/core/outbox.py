@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from postventa.core.events import Event, receivers_for
+from postventa.core.events import Event, Receiver, receivers_for
 from postventa.core.models import OutboxEvent
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,25 @@ LOCK_SECONDS = 300
 def backoff(attempts: int) -> dt.timedelta:
     """30 s, 1 min, 2 min, ... capped at 1 hour."""
     return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def non_atomic(fn: Receiver) -> Receiver:
+    """Mark a receiver to run outside the outbox's transaction.
+
+    For receivers with an external side effect (an email, an HTTP call) that keep their own
+    idempotency record: they commit that record before the side effect, which a surrounding
+    transaction would prevent. The "done" mark is written after the receiver returns.
+    """
+    fn.outbox_atomic = False  # type: ignore[attr-defined]
+    return fn
+
+
+def _mark_done(row: OutboxEvent, key: str) -> None:
+    fresh = OutboxEvent.objects.select_for_update().get(pk=row.pk)
+    if key not in fresh.done_receivers:
+        fresh.done_receivers = [*fresh.done_receivers, key]
+        fresh.save(update_fields=["done_receivers"])
+    row.done_receivers = fresh.done_receivers
 
 
 def _claim(limit: int, now: dt.datetime) -> list[OutboxEvent]:
@@ -50,14 +69,16 @@ def process_event(row: OutboxEvent, *, now: dt.datetime | None = None) -> bool:
         if key in row.done_receivers:
             continue
         try:
-            with transaction.atomic():
+            if getattr(fn, "outbox_atomic", True):
+                with transaction.atomic():
+                    fn(event)
+                    # Mark done in the receiver's own transaction: its effects and this mark commit
+                    # together, so a crash in between re-runs nothing that already happened.
+                    _mark_done(row, key)
+            else:
                 fn(event)
-                # Mark done in the receiver's own transaction: its effects and this mark commit
-                # together, so a crash in between re-runs nothing that already happened.
-                fresh = OutboxEvent.objects.select_for_update().get(pk=row.pk)
-                fresh.done_receivers = [*fresh.done_receivers, key]
-                fresh.save(update_fields=["done_receivers"])
-                row.done_receivers = fresh.done_receivers
+                with transaction.atomic():
+                    _mark_done(row, key)
         except Exception as exc:  # noqa: BLE001 - a receiver failure must not stop the others
             log.warning("outbox receiver %s failed for %s %s: %s", key, row.type, row.id, exc)
             errors.append(f"{key}: {exc}\n{traceback.format_exc(limit=5)}")

@@ -260,10 +260,20 @@ def send_due(*, now: dt.datetime | None = None, limit: int = 200) -> int:
             Q(status__in=[Notification.Status.DEFERRED, Notification.Status.FAILED])
             | Q(status=Notification.Status.QUEUED, created_at__lt=stale)
         )
+        .select_related("customer")
         .order_by("scheduled_for", "id")[:limit]
     )
     attempted = 0
     for notification in due:
+        if notification.status == Notification.Status.DEFERRED and not policy.consent_allows(
+            notification.customer, notification.channel, notification.purpose
+        ):
+            # Consent was withdrawn while the message waited for the quiet hours to end.
+            Notification.objects.filter(pk=notification.pk, status=Notification.Status.DEFERRED).update(
+                status=Notification.Status.SUPPRESSED,
+                last_error=_("The customer has not consented to this kind of message."),
+            )
+            continue
         before = notification.attempts
         result = send(notification, now=now)
         attempted += int(result.attempts > before)
