@@ -238,6 +238,9 @@ def customer_create(
     attributes: dict[str, Any] | None = None,
     notes: str = "",
     external_ids: dict[str, str] | None = None,
+    quiet_start: dt.time | str | None = None,
+    quiet_end: dt.time | str | None = None,
+    max_messages_per_week: int | None = None,
 ) -> Customer:
     """Create a customer with their contacts; the first email and phone become primary."""
     _check(acting_user, "customers.change")
@@ -252,6 +255,9 @@ def customer_create(
             "time_zone": time_zone,
             "attributes": attributes or {},
             "notes": notes,
+            "quiet_start": quiet_start,
+            "quiet_end": quiet_end,
+            "max_messages_per_week": max_messages_per_week,
         }
     )
     emails = [e for e in emails if (e or "").strip()]
@@ -260,7 +266,9 @@ def customer_create(
         raise ValidationFailed(_("Give the customer a name, an email or a phone."), code="customer_empty")
     if fields["kind"] == Customer.Kind.COMPANY and not fields["company_name"]:
         raise ValidationFailed(_("A company needs a company name."), code="company_name_missing")
-    customer = Customer.objects.create(**fields)
+    customer = Customer(**fields)
+    _check_quiet_pair(customer)
+    customer.save()
     for i, raw in enumerate(emails):
         _add_email(customer, raw, primary=i == 0)
     for i, raw in enumerate(phones):
