@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from postventa.core import webhooks
 from postventa.core.pagination import keyset_page
@@ -87,7 +87,7 @@ class DeliveryPage(Schema):
 
 
 def _page_size(page_size: int | None) -> int:
-    return page_size or settings.API_PAGE_SIZE
+    return settings.API_PAGE_SIZE if page_size is None else page_size
 
 
 @router.get("/event-types", response=list[EventTypeOut], summary="Event types a subscription can receive")
@@ -107,7 +107,7 @@ def list_subscriptions(request, cursor: str | None = None, page_size: int | None
 @router.post("/", response={201: SubscriptionSecretOut}, summary="Create a subscription (returns its secret)")
 def create_subscription(request, payload: SubscriptionIn):
     subscription = webhooks.webhook_subscription_create(acting_user=request.auth, **payload.dict())
-    return 201, subscription
+    return Status(201, subscription)
 
 
 @router.get(
@@ -131,7 +131,7 @@ def update_subscription(request, subscription_id: int, payload: SubscriptionPatc
 @router.delete("/{int:subscription_id}", response={204: None}, summary="Delete a subscription")
 def delete_subscription(request, subscription_id: int):
     webhooks.webhook_subscription_delete(acting_user=request.auth, subscription_id=subscription_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
