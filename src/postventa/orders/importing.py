@@ -19,6 +19,7 @@ from postventa.accounts.permissions import require
 from postventa.core import audit
 from postventa.core.events import EVENT_TYPES, _wake_worker
 from postventa.core.models import OutboxEvent
+from postventa.orders.bulk import fast_insert
 from postventa.orders.import_parsing import (  # noqa: F401  (re-exported for callers)
     CHUNK,
     COMPARED,
@@ -54,7 +55,7 @@ def _check_numbers_against_db(specs: list[OrderSpec], result: ImportResult) -> l
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def _customers_for(specs: list[OrderSpec], now: dt.datetime, events: list[OutboxEvent]) -> dict[str, int]:
+def _customers_for(specs: list[OrderSpec], now: dt.datetime, events: list[dict[str, Any]]) -> dict[str, int]:
     from postventa.customers.models import Customer, CustomerEmail
 
     emails = {s.fields["email"] for s in specs}
@@ -89,7 +90,7 @@ def _customers_for(specs: list[OrderSpec], now: dt.datetime, events: list[Outbox
             found[email] = customer.pk
             if "customer.created" in EVENT_TYPES:
                 events.append(
-                    OutboxEvent(
+                    dict(
                         type="customer.created",
                         customer_id=customer.pk,
                         payload={
@@ -151,7 +152,7 @@ def _write_chunk(specs: list[OrderSpec], result: ImportResult, source: str) -> N
     from postventa.customers.models import TimelineEntry
 
     now = timezone.now()
-    events: list[OutboxEvent] = []
+    events: list[dict[str, Any]] = []
     customers = _customers_for(specs, now, events)
     skus = {line["sku"] for s in specs for line in s.lines} - {""}
     products = dict(Product.objects.filter(sku__in=skus).values_list("sku", "pk")) if skus else {}
@@ -161,16 +162,14 @@ def _write_chunk(specs: list[OrderSpec], result: ImportResult, source: str) -> N
             "lines"
         )
     }
-    new_orders: list[tuple[Order, list[dict[str, Any]]]] = []
+    new_orders: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     changed: list[tuple[Order, list[dict[str, Any]] | None, str | None]] = []
     for spec in specs:
         lines = _line_rows(spec, products)
         values = _order_values(spec, customers[spec.fields["email"]], lines, now)
         order = existing.get(spec.external_id)
         if order is None:
-            new_orders.append(
-                (Order(external_id=spec.external_id, status_changed_at=now, created_at=now, **values), lines)
-            )
+            new_orders.append(({"external_id": spec.external_id, **values}, lines))
             continue
         if spec.fields["placed_at"] is None:
             values["placed_at"] = order.placed_at
@@ -188,46 +187,63 @@ def _write_chunk(specs: list[OrderSpec], result: ImportResult, source: str) -> N
         changed.append((order, lines if lines_changed else None, old_status if "status" in dirty else None))
 
     if new_orders:
-        Order.objects.bulk_create([o for o, _lines in new_orders])
-        OrderLine.objects.bulk_create(
-            [OrderLine(order_id=o.pk, **line) for o, lines in new_orders for line in lines]
-        )
-        OrderStatusChange.objects.bulk_create(
+        fast_insert(
+            Order,
             [
-                OrderStatusChange(
-                    order_id=o.pk, from_status="", to_status=o.status, source=source, occurred_at=now
-                )
+                {**o, "created_at": now, "updated_at": now, "status_changed_at": now}
                 for o, _lines in new_orders
-            ]
+            ],
         )
-        TimelineEntry.objects.bulk_create(
+        ids = dict(
+            Order.objects.filter(external_id__in=[o["external_id"] for o, _l in new_orders]).values_list(
+                "external_id", "pk"
+            )
+        )
+        for o, _lines in new_orders:
+            o["id"] = ids[o["external_id"]]
+        fast_insert(OrderLine, [{**line, "order_id": o["id"]} for o, lines in new_orders for line in lines])
+        fast_insert(
+            OrderStatusChange,
             [
-                TimelineEntry(
-                    customer_id=o.customer_id,
-                    kind="order.created",
-                    summary=o.number,
-                    occurred_at=o.placed_at,
-                    data={"number": o.number, "total": str(o.total), "currency": o.currency},
-                    source_type="order",
-                    source_id=str(o.pk),
-                )
+                {
+                    "order_id": o["id"],
+                    "from_status": "",
+                    "to_status": o["status"],
+                    "source": source,
+                    "occurred_at": now,
+                }
                 for o, _lines in new_orders
-            ]
+            ],
+        )
+        fast_insert(
+            TimelineEntry,
+            [
+                {
+                    "customer_id": o["customer_id"],
+                    "kind": "order.created",
+                    "summary": o["number"],
+                    "occurred_at": o["placed_at"],
+                    "data": {"number": o["number"], "total": str(o["total"]), "currency": o["currency"]},
+                    "source_type": "order",
+                    "source_id": str(o["id"]),
+                }
+                for o, _lines in new_orders
+            ],
         )
         events += [
-            OutboxEvent(
-                type="order.created",
-                customer_id=o.customer_id,
-                payload={
-                    "order_id": o.pk,
-                    "number": o.number,
-                    "status": o.status,
-                    "total": str(o.total),
-                    "currency": o.currency,
-                    "customer_id": o.customer_id,
+            {
+                "type": "order.created",
+                "customer_id": o["customer_id"],
+                "payload": {
+                    "order_id": o["id"],
+                    "number": o["number"],
+                    "status": o["status"],
+                    "total": str(o["total"]),
+                    "currency": o["currency"],
+                    "customer_id": o["customer_id"],
                     "source": source,
                 },
-            )
+            }
             for o, _lines in new_orders
         ]
         result.created += len(new_orders)
@@ -264,7 +280,7 @@ def _write_chunk(specs: list[OrderSpec], result: ImportResult, source: str) -> N
             ]
         )
         events += [
-            OutboxEvent(
+            dict(
                 type="order.status_changed",
                 customer_id=o.customer_id,
                 payload={
@@ -280,7 +296,7 @@ def _write_chunk(specs: list[OrderSpec], result: ImportResult, source: str) -> N
             for o, old in moved
         ]
         events += [
-            OutboxEvent(
+            dict(
                 type="order.updated",
                 customer_id=o.customer_id,
                 payload={
@@ -295,7 +311,7 @@ def _write_chunk(specs: list[OrderSpec], result: ImportResult, source: str) -> N
         result.updated += len(changed)
     if events:
         # The same rows core.events.emit writes, in one statement instead of one per order.
-        OutboxEvent.objects.bulk_create(events)
+        fast_insert(OutboxEvent, events)
         transaction.on_commit(_wake_worker)
 
 

@@ -210,9 +210,8 @@ def carrier_event_apply(
         route = pipeline.path_to(order.status, target) or []
         note = event["description"] or event["code"]
         for step in route:
-            order_change_status(
-                order=order, to_status=step, source="carrier", note=note, occurred_at=event["occurred_at"]
-            )
+            # Recorded at our time, not the carrier's: history stays in the order it happened here.
+            order_change_status(order=order, to_status=step, source="carrier", note=note)
             order.status = step
     emit(
         "shipment.updated",
