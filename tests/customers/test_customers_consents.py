@@ -51,6 +51,8 @@ def test_history_is_kept_and_state_follows(agent):
     entry = TimelineEntry.objects.filter(customer=c, kind="consent.withdrawn").get()
     with translation.override("en"):
         assert render(entry) == "Consent withdrawn: Marketing by Email"
+    with translation.override("es"):
+        assert render(entry) == "Consentimiento retirado: Marketing por Correo electrónico"
 
 
 @pytest.mark.django_db

@@ -137,7 +137,7 @@ def test_create_and_edit_pages(console_client, ana):
             "time_zone": "UTC",
         },
     )
-    assert r.status_code == 422 and "already belongs" in r.content.decode()
+    assert r.status_code == 422 and "ya pertenece a otro cliente" in r.content.decode()
     url = reverse("console:customer_edit", args=[ana.pk])
     assert console_client.get(url).status_code == 200
     r = console_client.post(

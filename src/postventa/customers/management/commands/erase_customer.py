@@ -33,7 +33,8 @@ class Command(BaseCommand):
     def _confirm(self, customer) -> bool:
         try:
             answer = input(
-                f"Erase the personal data of customer #{customer.pk} ({customer.display_name})? [y/N] "
+                _("Erase the personal data of customer #%(id)s (%(name)s)? [y/N] ")
+                % {"id": customer.pk, "name": customer.display_name}
             )
         except (EOFError, OSError):  # no terminal (cron, pipes, tests): treat as "no"
             return False
