@@ -166,13 +166,3 @@ def drain_outbox(db):
         return outbox.drain(**kwargs)
 
     return drain
-
-
-def body_text(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain",))
-    return part.get_content() if part else ""
-
-
-def body_html(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("html",))
-    return part.get_content() if part else ""
