@@ -44,7 +44,7 @@ def test_list_renders_searches_and_is_bounded(console_client, agent, django_asse
             acting_user=agent, first_name=f"Person{i:02d}", emails=[f"p{i}@example.com"], tags=["a", "b"]
         )
     url = reverse("console:customer_list")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         r = console_client.get(url)
     assert r.status_code == 200
     html = r.content.decode()
@@ -65,7 +65,7 @@ def test_detail_360_renders_everything_with_bounded_queries(
         customer_note_add(customer=ana, acting_user=agent, text=f"note number {i}")
     consent_grant(customer=ana, channel="email", purpose="marketing", source="web_form")
     url = reverse("console:customer_detail", args=[ana.pk])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(13):
         r = console_client.get(url)
     assert r.status_code == 200
     html = r.content.decode()
@@ -328,3 +328,24 @@ def test_segment_pages(client, analyst, agent, ana, django_assert_max_num_querie
     client.force_login(agent)
     assert client.get(reverse("console:segment_list")).status_code == 200
     assert client.get(reverse("console:segment_create")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_360_with_every_registered_panel(admin_client, ana, django_assert_max_num_queries):
+    # The panels other apps registered (orders, owned products...) render inside the page.
+    keys = [p.key for p in panels_module.PANELS.values()]
+    with django_assert_max_num_queries(13 + 3 * len(keys)):
+        r = admin_client.get(reverse("console:customer_detail", args=[ana.pk]))
+    assert r.status_code == 200
+    html = r.content.decode()
+    for key in keys:
+        assert f'id="panel-{key}"' in html
+    assert "could not be loaded" not in html and "no se ha podido cargar" not in html
+
+
+@pytest.mark.django_db
+def test_broken_panel_does_not_break_the_page(console_client, ana, no_panels):
+    panels_module.register_panel("broken", "Broken", "does/not/exist.html", lambda c, u: {}, order=1)
+    r = console_client.get(reverse("console:customer_detail", args=[ana.pk]))
+    assert r.status_code == 200
+    assert 'id="panel-broken"' in r.content.decode() and 'class="alert error"' in r.content.decode()

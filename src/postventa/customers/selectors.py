@@ -124,12 +124,19 @@ def customer_search(
 
 def customer_360(customer_id) -> Customer:
     """A customer with everything the 360 header and sections read, in a fixed number of queries."""
-    customer = customer_get(customer_id)
-    return (
+    try:
+        pk = int(customer_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("That customer does not exist."))
+    customer = (
         Customer.objects.select_related("merged_into")
         .prefetch_related("emails", "phones", "addresses", "external_ids", "tags")
-        .get(pk=customer.pk)
+        .filter(pk=pk)
+        .first()
     )
+    if customer is None:
+        raise NotFound(_("That customer does not exist."))
+    return customer
 
 
 def timeline_for(customer: Customer) -> QuerySet[TimelineEntry]:

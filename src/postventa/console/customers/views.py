@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -18,6 +21,8 @@ from postventa.customers import selectors, services
 from postventa.customers.models import Channel, ConsentStatus, Language, Purpose, Tag
 from postventa.customers.panels import panels_for
 from postventa.customers.timeline import icon, render
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 TIMELINE_PAGE = 20
@@ -139,12 +144,17 @@ def detail_context(request, customer) -> dict:
         timeline, timeline_next = timeline_page(customer, None)
     panels = []
     for panel in panels_for(customer, user):
-        html = render_to_string(
-            panel["template_name"],
-            {**panel["context"], "customer": customer, "panel": panel},
-            request=request,
-        )
-        panels.append({**panel, "html": mark_safe(html)})  # noqa: S308 (our own rendered template)
+        try:
+            html = render_to_string(
+                panel["template_name"],
+                {**panel["context"], "customer": customer, "panel": panel},
+                request=request,
+            )
+        except Exception:
+            # One app's broken panel must not take the whole 360 page down: log it, say so in place.
+            logger.exception("customer 360 panel %r failed", panel["key"])
+            html = format_html('<p class="alert error">{}</p>', _("This section could not be loaded."))
+        panels.append({**panel, "html": mark_safe(html)})  # noqa: S308 (rendered by our template engine)
     return {
         "nav": "customers",
         "customer": customer,
