@@ -12,8 +12,13 @@ from postventa.orders.shipments import shipment_create
 def test_status_change_sends_one_personalised_email_in_customers_language(smtp_server, drain_outbox):
     customer = make_customer("lucia@example.com", first_name="Lucía", language="es")
     order = walk(make_order(customer), "paid", "preparing")
-    shipment_create(acting_user=None, order=order, carrier="seur", tracking_number="S1",
-                    tracking_url="https://seur.example/S1")
+    shipment_create(
+        acting_user=None,
+        order=order,
+        carrier="seur",
+        tracking_number="S1",
+        tracking_url="https://seur.example/S1",
+    )
     drain_outbox()
     smtp_server.wait_for(2)
     smtp_server.messages.clear()
@@ -23,8 +28,11 @@ def test_status_change_sends_one_personalised_email_in_customers_language(smtp_s
     messages = smtp_server.wait_for(1)
     assert len(messages) == 1
     message = messages[0]
-    assert message["To"].endswith("lucia@example.com>") or message["To"] == "lucia@example.com" or \
-        "lucia@example.com" in message["To"]
+    assert (
+        message["To"].endswith("lucia@example.com>")
+        or message["To"] == "lucia@example.com"
+        or "lucia@example.com" in message["To"]
+    )
     assert "PV-1001" in message["Subject"]
     assert "Enviado" in message["Subject"]
     text = body_text(message)
