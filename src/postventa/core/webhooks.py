@@ -229,14 +229,15 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 100) -> int:
     """Deliver every pending webhook whose next attempt is due. Returns the number attempted."""
     now = now or timezone.now()
     due = list(
-        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now, subscription__is_active=True
+        )
         .select_related("subscription", "event")
         .order_by("next_attempt_at", "id")[:limit]
     )
     attempted = 0
     for delivery in due:
-        if not delivery.subscription.is_active:
-            continue
+        # Paused subscriptions keep their pending deliveries; they go out when it is resumed.
         if not _claim(delivery.pk, delivery.next_attempt_at, now):
             continue
         attempt(delivery, now=now)
