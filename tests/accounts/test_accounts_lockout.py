@@ -26,6 +26,7 @@ def test_login_locks_after_the_failure_limit_and_refuses_the_right_password(sett
     response = attempt(client, "alex.agent", "wrong-password")
     assert response.status_code == 429
     assert "console/locked_out.html" in [t.name for t in response.templates]
+    assert b"15 minut" in response.content  # the cool-off, readable ("15 minutes" / "15 minutos")
     assert b"Too many failed sign-in attempts" in response.content or b"Demasiados" in response.content
 
     # Locked: even the correct password is refused and no session is created.
