@@ -2,11 +2,47 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Count
+from django.utils import timezone
+
+from postventa.accounts.permissions import can
 from postventa.console.mixins import render_page, staff_required
+from postventa.core.models import OutboxEvent, WebhookDelivery
 from postventa.customers.models import Customer
+from postventa.orders import pipeline
+from postventa.orders.models import Order
+
+
+def _orders_by_status() -> list[dict]:
+    counts = dict(Order.objects.values_list("status").annotate(n=Count("id")).order_by())
+    total = sum(counts.values()) or 1
+    return [
+        {"code": code, "label": status.label, "tone": status.tone, "count": counts.get(code, 0),
+         "percent": round(100 * counts.get(code, 0) / total, 1)}
+        for code, status in pipeline.STATUSES.items()
+    ]
 
 
 @staff_required()
 def dashboard(request):
-    context = {"nav": "dashboard", "customer_count": Customer.objects.filter(erased_at__isnull=True).count()}
+    now = timezone.now()
+    week_ago = now - dt.timedelta(days=7)
+    context = {
+        "nav": "dashboard",
+        "customer_count": Customer.objects.filter(erased_at__isnull=True, merged_into__isnull=True).count(),
+        "new_customers_week": Customer.objects.filter(created_at__gte=week_ago).count(),
+        "orders_week": Order.objects.filter(placed_at__gte=week_ago).count(),
+        "orders_by_status": _orders_by_status(),
+        "needs_attention": Order.objects.filter(status=pipeline.DELIVERY_FAILED).count(),
+        "recent_orders": Order.objects.select_related("customer").order_by("-placed_at", "-id")[:8],
+        "show_system": can(request.user, "webhooks.manage"),
+    }
+    if context["show_system"]:
+        context["outbox_failed"] = OutboxEvent.objects.filter(status=OutboxEvent.Status.FAILED).count()
+        context["outbox_pending"] = OutboxEvent.objects.filter(status=OutboxEvent.Status.PENDING).count()
+        context["webhooks_failed"] = WebhookDelivery.objects.filter(
+            status__in=[WebhookDelivery.Status.FAILED, WebhookDelivery.Status.REFUSED]
+        ).count()
     return render_page(request, "console/dashboard/dashboard.html", context)
