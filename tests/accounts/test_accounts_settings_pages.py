@@ -252,3 +252,11 @@ def test_login_sets_the_users_language(client, make_user):
     response = client.post("/console/login/", {"username": "eng", "password": "correct-horse-battery"})
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "en"
+
+
+@pytest.mark.django_db
+def test_settings_home_links_the_webhooks_pages(client, admin_user):
+    client.force_login(admin_user)
+    html = client.get("/console/settings/").content.decode()
+    assert 'href="/console/settings/webhooks/"' in html
+    assert client.get("/console/settings/webhooks/").status_code == 200

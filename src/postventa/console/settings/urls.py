@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from postventa.console.settings import audit, lockouts, teams, tokens, views
 
@@ -21,6 +21,5 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="settings_audit"),
     path("lockouts/", lockouts.lockout_list, name="settings_lockouts"),
     path("lockouts/<int:attempt_id>/unlock/", lockouts.lockout_reset, name="settings_lockout_reset"),
-    # WEBHOOKS: another helper builds postventa.console.settings.webhook_urls; once it exists add:
-    # path("webhooks/", include("postventa.console.settings.webhook_urls")),
+    path("webhooks/", include("postventa.console.settings.webhook_urls")),
 ]
