@@ -145,13 +145,18 @@ def condition_choices():
     ]
 
 
+_EXAMPLES = {"number": "30", "language": "es", "tag": "vip", "bool": "", "text": "…"}
+
+
 def condition_help() -> list[tuple[str, str]]:
-    """(label, how to fill the value) for each registered condition, for the form's help box."""
+    """(label, an example value) for each registered condition, for the form's help box."""
     rows = []
     for c in sorted(CONDITIONS.values(), key=lambda c: str(c.label)):
-        names = list(c.params)
-        hint = (names[0] if names else "") if len(names) <= 1 else "; ".join(f"{n}=…" for n in names)
-        rows.append((str(c.label), hint))
+        if len(c.params) == 1:
+            example = _EXAMPLES.get(next(iter(c.params.values())), "…")
+        else:
+            example = "; ".join(f"{name}={_EXAMPLES.get(kind, '…')}" for name, kind in c.params.items())
+        rows.append((str(c.label), example))
     return rows
 
 
