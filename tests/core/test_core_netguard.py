@@ -81,3 +81,9 @@ def test_bad_urls_are_refused(url):
 def test_default_ports():
     assert netguard.parse_url("http://example.com")[2:] == (80, "/")
     assert netguard.parse_url("https://example.com")[2] == 443
+
+
+def test_non_ascii_paths_are_encoded_for_the_request_line():
+    assert (
+        netguard.parse_url("https://example.com/recepción?q=año&x=1")[3] == "/recepci%C3%B3n?q=a%C3%B1o&x=1"
+    )

@@ -278,3 +278,14 @@ def test_unknown_template_is_refused():
     with pytest.raises(ValidationFailed):
         services.notify_customer(customer=customer, template="../x", context={}, idempotency_key="k")
     assert Notification.objects.count() == 0
+
+
+def test_test_runner_transaction_does_not_count_as_a_caller_transaction(settings):
+    # pytest-django wraps this test in a transaction; notify_customer must behave as in autocommit
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = free_port()
+    customer = make_customer()
+
+    with pytest.raises(services.NotificationNotSent):
+        notify(customer, key="autocommit-like")

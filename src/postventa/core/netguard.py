@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.utils.translation import gettext as _
 
@@ -90,9 +90,10 @@ def parse_url(url: str) -> tuple[str, str, int, str]:
         raise Refused(_("The URL has no host."))
     if parts.username or parts.password:
         raise Refused(_("Put credentials in the signing secret, not in the URL."))
-    path = parts.path or "/"
+    # Percent-encode anything outside ASCII, so the request line can always be written.
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
     if parts.query:
-        path = f"{path}?{parts.query}"
+        path = f"{path}?{quote(parts.query, safe='/%:@!$&()*+,;=-._~?')}"
     return scheme, host, port or (443 if scheme == "https" else 80), path
 
 

@@ -189,7 +189,7 @@ def attempt(
     except netguard.Refused as exc:
         delivery.status = WebhookDelivery.Status.REFUSED
         delivery.last_error = exc.reason
-    except (OSError, http.client.HTTPException) as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:
         delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
         _schedule_retry(delivery, now, retry)
     else:
