@@ -277,3 +277,17 @@ def test_redeliver_sends_again(admin_user, http_sink, drain_outbox):
     assert len(http_sink.requests) == 2
     assert http_sink.requests[0].body == http_sink.requests[1].body
     assert WebhookDelivery.objects.get().status == "delivered"
+
+
+def test_https_goes_through_tls_to_the_pinned_address(admin_user, http_sink, drain_outbox):
+    # the sink speaks plain HTTP, so the TLS handshake must fail: proof that https means TLS
+    subscribe(admin_user, http_sink.url.replace("http://", "https://"))
+    emit("test.ping", payload={})
+    drain_outbox()
+
+    webhooks.deliver_due()
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending"
+    assert "SSL" in delivery.last_error
+    assert http_sink.requests == []
