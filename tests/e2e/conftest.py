@@ -27,7 +27,9 @@ def pytest_collection_modifyitems(config, items):
     if shutil.which("chromium") or os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI", "").lower() == "true":
-        raise pytest.UsageError("CI=true but /usr/bin/chromium is missing: .ci/run must install Debian's chromium")
+        raise pytest.UsageError(
+            "CI=true but /usr/bin/chromium is missing: .ci/run must install Debian's chromium"
+        )
     skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")
     for item in items:
         if "e2e" in str(item.fspath):
@@ -54,11 +56,3 @@ def page(browser, settings):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-def login(page, live_server, username: str, password: str = "correct-horse-battery") -> None:
-    page.goto(f"{live_server.url}/console/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/console/**")
