@@ -242,8 +242,11 @@ def test_speed_at_least_5000_rows_per_second():
         for i in range(10_000)
     ]
     data = to_csv(rows)
-    start = time.perf_counter()
+    # CPU time of this process (SQLite runs in-process, so the database work is counted): wall
+    # time on a shared 2-CPU CI box measures the neighbours as much as the import.
+    start = time.process_time()
     result = import_csv(data)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert result.created == 5000 and not result.errors
+    assert Order.objects.count() == 5000 and OrderLine.objects.count() == 10_000
     assert 10_000 / elapsed >= 5000, f"{10_000 / elapsed:.0f} rows/s"

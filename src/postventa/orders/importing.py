@@ -7,6 +7,7 @@ existing orders are fetched by key per chunk; rows are written with bulk_create 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -19,7 +20,7 @@ from postventa.accounts.permissions import require
 from postventa.core import audit
 from postventa.core.events import EVENT_TYPES, _wake_worker
 from postventa.core.models import OutboxEvent
-from postventa.orders.bulk import fast_insert
+from postventa.orders.bulk import fast_insert, values_in
 from postventa.orders.import_parsing import (  # noqa: F401  (re-exported for callers)
     CHUNK,
     COMPARED,
@@ -39,7 +40,7 @@ def _check_numbers_against_db(specs: list[OrderSpec], result: ImportResult) -> l
     for start in range(0, len(specs), CHUNK):
         chunk = specs[start : start + CHUNK]
         wanted = {s.fields["number"]: s for s in chunk}
-        for number, ext in Order.objects.filter(number__in=list(wanted)).values_list("number", "external_id"):
+        for number, ext in values_in(Order, "number", wanted, ["number", "external_id"]):
             spec = wanted[number]
             if ext != spec.external_id:
                 result.errors.append(
@@ -59,7 +60,7 @@ def _customers_for(specs: list[OrderSpec], now: dt.datetime, events: list[dict[s
     from postventa.customers.models import Customer, CustomerEmail
 
     emails = {s.fields["email"] for s in specs}
-    found = dict(CustomerEmail.objects.filter(email__in=emails).values_list("email", "customer_id"))
+    found = dict(values_in(CustomerEmail, "email", emails, ["email", "customer"]))
     missing = emails - found.keys()
     if missing:  # customers kept only in the denormalised column (no CustomerEmail row)
         for email, pk in Customer.objects.filter(email__in=missing, merged_into__isnull=True).values_list(
@@ -156,12 +157,12 @@ def _write_chunk(specs: list[OrderSpec], result: ImportResult, source: str) -> N
     customers = _customers_for(specs, now, events)
     skus = {line["sku"] for s in specs for line in s.lines} - {""}
     products = dict(Product.objects.filter(sku__in=skus).values_list("sku", "pk")) if skus else {}
-    existing = {
-        o.external_id: o
-        for o in Order.objects.filter(external_id__in=[s.external_id for s in specs]).prefetch_related(
-            "lines"
-        )
-    }
+    known_ids = [pk for (pk,) in values_in(Order, "external_id", [s.external_id for s in specs], ["id"])]
+    existing = (
+        {o.external_id: o for o in Order.objects.filter(pk__in=known_ids).prefetch_related("lines")}
+        if known_ids
+        else {}
+    )
     new_orders: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     changed: list[tuple[Order, list[dict[str, Any]] | None, str | None]] = []
     for spec in specs:
@@ -195,9 +196,7 @@ def _write_chunk(specs: list[OrderSpec], result: ImportResult, source: str) -> N
             ],
         )
         ids = dict(
-            Order.objects.filter(external_id__in=[o["external_id"] for o, _l in new_orders]).values_list(
-                "external_id", "pk"
-            )
+            values_in(Order, "external_id", [o["external_id"] for o, _l in new_orders], ["external_id", "id"])
         )
         for o, _lines in new_orders:
             o["id"] = ids[o["external_id"]]
@@ -325,6 +324,25 @@ def import_specs(
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Write the specs unless there were errors (or skip_invalid). Each chunk is one transaction."""
+    # Imports allocate many short-lived dicts; the cyclic GC's full passes over them cost a third
+    # of the run and find nothing to free (no cycles are made here).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_specs(
+            specs,
+            result,
+            acting_user=acting_user,
+            skip_invalid=skip_invalid,
+            source=source,
+            progress=progress,
+        )
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _import_specs(specs, result, *, acting_user, skip_invalid, source, progress) -> ImportResult:
     if acting_user is not None:
         require(acting_user, "orders.import")
     specs = _check_numbers_against_db(specs, result)
