@@ -69,12 +69,22 @@ def summary_ms(samples: list[float]) -> dict[str, float]:
 
 
 class Timer:
+    """Wall time and this process's CPU time: on a busy machine the CPU figure is the fair one."""
+
     def __enter__(self) -> Timer:
         self.start = time.perf_counter()
+        self.cpu_start = time.process_time()
         return self
 
     def __exit__(self, *exc) -> None:
         self.seconds = time.perf_counter() - self.start
+        self.cpu_seconds = time.process_time() - self.cpu_start
+
+
+def load_note() -> str:
+    """The machine's load, printed beside figures: other processes on 2 cores slow everything."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} cores"
 
 
 def table(headers: list[str], rows: list[list[object]]) -> str:

@@ -304,11 +304,28 @@ def run_wrk(
     }
 
 
-def explain(ctx: dict, endpoint: dict) -> None:
-    """Query count and the slowest queries of one request, run in-process, with their plans."""
+class QueryTimer:
+    """A database execute wrapper: every statement with its own perf_counter duration."""
+
+    def __init__(self):
+        self.queries: list[tuple[float, str, object]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append((time.perf_counter() - start, sql, params))
+
+
+def explain(ctx: dict, endpoint: dict, profile: bool) -> None:
+    """Query count, SQL share and the slowest queries of one request, run in-process, with plans."""
+    import cProfile
+    import io
+    import pstats
+
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from postventa.accounts.models import User
 
@@ -320,24 +337,34 @@ def explain(ctx: dict, endpoint: dict) -> None:
         headers = {"Authorization": f"Bearer {ctx['token']}"}
     path = endpoint["paths"][0]
     client.get(path, headers=headers)  # warm
-    with CaptureQueriesContext(connection) as queries:
+    timer = QueryTimer()
+    with connection.execute_wrapper(timer):
         start = time.perf_counter()
         response = client.get(path, headers=headers)
         total = (time.perf_counter() - start) * 1000
-    timed = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
-    sql_ms = sum(float(q["time"]) for q in timed) * 1000
-    status = response.status_code
-    print(f"\n[{endpoint['name']}] {path}: HTTP {status}, {len(queries)} queries")
+    sql_ms = sum(q[0] for q in timer.queries) * 1000
+    print(f"\n[{endpoint['name']}] {path}: HTTP {response.status_code}, {len(timer.queries)} queries")
     print(f"  {total:.1f} ms in-process, of which SQL {sql_ms:.1f} ms (the rest: Python, templates, JSON)")
-    for q in timed[:3]:
-        sql = q["sql"]
-        print(f"  {float(q['time']) * 1000:7.2f} ms  {sql[:240]}")
-        if float(q["time"]) * 1000 >= 2 and sql.lstrip().upper().startswith("SELECT"):
+    for seconds, sql, params in sorted(timer.queries, key=lambda q: -q[0])[:3]:
+        print(f"  {seconds * 1000:7.2f} ms  {' '.join(sql.split())[:220]}")
+        if seconds * 1000 >= 1 and sql.lstrip().upper().startswith("SELECT"):
             prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
             with connection.cursor() as cursor:
-                cursor.execute(prefix + sql)
+                cursor.execute(prefix + sql, params)
                 for row in cursor.fetchall():
                     print(f"           plan: {row[-1]}")
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(5):
+            client.get(path, headers=headers)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+        lines = [line for line in out.getvalue().splitlines() if line.strip()]
+        print("  profile of 5 requests, by own time:")
+        for line in lines[-13:]:
+            print("   ", line[:160])
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -347,12 +374,16 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--connections", type=int, default=4, help="wrk concurrent connections.")
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes.")
     parser.add_argument("--explain", action="store_true", help="Print query counts and plans per endpoint.")
+    parser.add_argument(
+        "--profile", action="store_true", help="With --explain: a Python profile per endpoint."
+    )
     args = parser.parse_args(argv)
     args.n = max(20, min(args.n, 5000))
     args.wrk_seconds = max(0, min(args.wrk_seconds, 60))
 
     db = setup_django()
     ctx = prepare(seed=42)
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"bench database: {db}; top buyers: {', '.join(f'#{c} ({n} orders)' for c, n in ctx['heavy'][:3])}")
     port = free_port()
     proc = start_server(port, args.workers)
@@ -410,7 +441,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(table(["endpoint", "p50", "p95", "max", "target p95", "verdict", "wrk req/s", "wrk p50/p99"], rows))
     if args.explain:
         for ep in endpoints(ctx):
-            explain(ctx, ep)
+            explain(ctx, ep, args.profile)
     return {"db": db, "results": results}
 
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import Timer, migrate_quietly, setup_django, table  # noqa: E402
+from common import Timer, load_note, migrate_quietly, setup_django, table  # noqa: E402
 
 BENCH_DOMAIN = "bench.example.com"
 ORDER_PREFIX = "BN-"
@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> dict:
     customers = int(args.customers * args.fraction)
     orders = int(args.orders * args.fraction)
     db = setup_django()
-    print(f"bench database: {db}")
+    print(f"bench database: {db}; {load_note()}")
     from django.db import connection
     from django.utils import timezone
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import ROOT, bench_env, table  # noqa: E402
+from common import ROOT, bench_env, load_note, table  # noqa: E402
 
 RUNNER = """
 import json, sys
@@ -112,7 +112,7 @@ def main() -> int:
             )
     else:
         rows.append(["http_latency", "-", "-", "-", f"ERROR: {http_err}"])
-    print(f"\n== summary (load {load_s:.0f} s, import {imp_s:.0f} s, http {http_s:.0f} s) ==")
+    print(f"\n== summary (load {load_s:.0f} s, import {imp_s:.0f} s, http {http_s:.0f} s; {load_note()}) ==")
     print(table(["bench", "what", "figure", "target", "verdict"], rows))
     failed = any(row[-1] not in {"PASS", "info"} for row in rows)
     return 1 if failed else 0
