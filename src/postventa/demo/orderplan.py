@@ -189,6 +189,8 @@ def plan_orders(
     count: int, *, customer_weights: list[float], products: list[ProductDef], now: dt.datetime, seed: int
 ) -> list[OrderPlan]:
     """`count` orders over the last two years, numbered in the order they were placed."""
+    if count <= 0 or not customer_weights:
+        return []
     rng = random.Random(seed + 101)
     statuses = list(pl.STATUSES)
     recent = max(len(statuses) * 2, int(count * 0.12))
