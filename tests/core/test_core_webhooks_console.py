@@ -10,7 +10,7 @@ from postventa.core import webhooks
 from postventa.core.events import emit, register_event_type
 from postventa.core.models import AuditEntry, WebhookDelivery, WebhookSubscription
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("core_console_urls")]
+pytestmark = pytest.mark.django_db
 http_sink = core_helpers.http_sink
 
 register_event_type("test.console", "A test-only event for the console")
