@@ -291,6 +291,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WEBHOOKS_ALLOW_PRIVATE = envbool("WEBHOOKS_ALLOW_PRIVATE", False)
 CARRIER_WEBHOOK_SECRET = env("CARRIER_WEBHOOK_SECRET", "")
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 8)
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8)
+# Marketing and survey messages per customer per week when the customer has set no limit.
+NOTIFICATIONS_MAX_PER_WEEK = envint("NOTIFICATIONS_MAX_PER_WEEK", 3)
+NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", 5)
 PUBLIC_RATE_LIMIT_PER_MINUTE = envint("PUBLIC_RATE_LIMIT_PER_MINUTE", 20)
 WEB_PORT = envint("PORT", 8000)
 WEB_HOST = env("HOST", "127.0.0.1")
@@ -305,6 +309,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "huey": {"level": "WARNING" if TESTING else "INFO"},
+        "huey": {"handlers": ["console"], "level": "WARNING" if TESTING else "INFO", "propagate": False},
     },
 }
