@@ -216,3 +216,18 @@ def test_spanish_messages_come_from_the_accounts_catalog(client, admin_user):
         "code": "validation_failed",
         "extra": {"field": "name"},
     }
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused_not_a_server_error(client, admin_user):
+    with pytest.raises(ValidationFailed):
+        services.team_create(acting_user=admin_user, name="Re\x00turns")
+    with pytest.raises(ValidationFailed):
+        services.user_create(
+            acting_user=admin_user, username="a", first_name="x\x00", password="a-long-enough-pass"
+        )
+    client.force_login(admin_user)
+    response = client.post("/api/v1/accounts/teams", {"name": "a\x00b"}, content_type="application/json")
+    assert response.status_code == 422
+    assert client.get("/api/v1/accounts/users", {"q": "a\x00"}).status_code == 200
+    assert client.get("/console/settings/users/", {"q": "a\x00"}).status_code == 200

@@ -18,6 +18,7 @@ def user_list(*, q: str = "", role: str = "", active: bool | None = None) -> Que
         Prefetch("teams", queryset=Team.objects.only("id", "name")),
         Prefetch("skills", queryset=Skill.objects.only("id", "name", "kind")),
     )
+    q = q.replace("\x00", "")
     if q:
         qs = qs.filter(
             Q(username__icontains=q)

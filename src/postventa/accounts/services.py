@@ -20,6 +20,16 @@ LANGUAGES = ("es", "en")
 _USER_FIELDS = ("first_name", "last_name", "email", "role", "language", "time_zone", "capacity", "is_active")
 
 
+def _plain(value: str | None, field: str) -> str:
+    """Strip a text input; refuse NUL characters, which PostgreSQL cannot store."""
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise ValidationFailed(
+            _("The text contains characters that are not allowed."), extra={"field": field}
+        )
+    return value
+
+
 def _clean_password(password: str, user: User | None = None) -> str:
     if not password:
         raise ValidationFailed(_("Enter a password."), extra={"field": "password"})
@@ -53,7 +63,7 @@ def _clean_time_zone(name: str) -> str:
 
 
 def _clean_email(email: str) -> str:
-    email = (email or "").strip()
+    email = _plain(email, "email")
     if email:
         try:
             validate_email(email)
@@ -100,7 +110,7 @@ def user_create(
     """Create a staff user with an initial password. `acting_user=None` only from the CLI."""
     if acting_user is not None:
         require(acting_user, "users.manage")
-    username = (username or "").strip()
+    username = _plain(username, "username")
     if not username:
         raise ValidationFailed(_("Enter a username."), extra={"field": "username"})
     try:
@@ -119,8 +129,8 @@ def user_create(
         username=username,
         email=_clean_email(email),
         role=role,
-        first_name=(first_name or "").strip()[:150],
-        last_name=(last_name or "").strip()[:150],
+        first_name=_plain(first_name, "first_name")[:150],
+        last_name=_plain(last_name, "last_name")[:150],
         language=_clean_language(language),
         time_zone=_clean_time_zone(time_zone),
         # Admins may open Django's admin site too; the role decides everything else.
@@ -192,9 +202,9 @@ def user_update(
     if email is not None:
         user.email = _clean_email(email)
     if first_name is not None:
-        user.first_name = first_name.strip()[:150]
+        user.first_name = _plain(first_name, "first_name")[:150]
     if last_name is not None:
-        user.last_name = last_name.strip()[:150]
+        user.last_name = _plain(last_name, "last_name")[:150]
     if capacity is not None:
         if not 0 <= int(capacity) <= 1000:
             raise ValidationFailed(_("Capacity must be between 0 and 1000."), extra={"field": "capacity"})
@@ -300,7 +310,7 @@ def user_set_preferences(*, acting_user: User, language: str, time_zone: str) ->
 
 
 def _clean_name(name: str) -> str:
-    name = (name or "").strip()
+    name = _plain(name, "name")
     if not name:
         raise ValidationFailed(_("Enter a name."), extra={"field": "name"})
     if len(name) > 120:
@@ -314,7 +324,9 @@ def team_create(*, acting_user: User, name: str, description: str = "", email: s
     name = _clean_name(name)
     if Team.objects.filter(name__iexact=name).exists():
         raise Conflict(_("A team called %(name)s already exists.") % {"name": name}, extra={"field": "name"})
-    team = Team.objects.create(name=name, description=(description or "").strip(), email=_clean_email(email))
+    team = Team.objects.create(
+        name=name, description=_plain(description, "description"), email=_clean_email(email)
+    )
     audit.record(
         actor=acting_user,
         action="team.created",
@@ -338,7 +350,7 @@ def team_update(
         raise Conflict(_("A team called %(name)s already exists.") % {"name": name}, extra={"field": "name"})
     fields = ("name", "description", "email")
     before = audit.snapshot(team, fields)
-    team.name, team.description, team.email = name, (description or "").strip(), _clean_email(email)
+    team.name, team.description, team.email = name, _plain(description, "description"), _clean_email(email)
     team.save()
     changes = audit.diff(before, audit.snapshot(team, fields))
     if changes:
