@@ -231,3 +231,20 @@ def test_segments_api(api, agent):
     assert api.delete(f"{BASE}/segments/{sid}").status_code == 204
     assert Segment.objects.count() == 0
     assert api.get(f"{BASE}/segments/{sid}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_hostile_input_is_4xx_never_5xx(api):
+    cid = api.post(f"{BASE}/", {"first_name": "Ana"}).json()["id"]
+    assert api.get(f"{BASE}/{2**70}").status_code in (404, 422)
+    assert api.get(f"{BASE}/segments/{2**70}").status_code in (404, 422)
+    assert api.post(f"{BASE}/", {"first_name": "A\x00na"}).status_code == 422
+    assert api.patch(f"{BASE}/{cid}", {"attributes": {"k": "v\x00"}}).status_code == 422
+    assert api.post(f"{BASE}/{cid}/notes", {"text": "x\x00"}).status_code == 422
+    r = api.post(
+        f"{BASE}/{cid}/consents/grant", {"channel": "email", "purpose": "marketing", "proof": {"ip": "\x00"}}
+    )
+    assert r.status_code == 422
+    assert api.get(f"{BASE}/", q="a\x00b").json()["items"] == []
+    assert api.patch(f"{BASE}/{cid}", {"time_zone": "../../etc/passwd"}).status_code == 422
+    assert api.post(f"{BASE}/merge", {"source_id": 2**70, "target_id": cid}).status_code in (404, 422)

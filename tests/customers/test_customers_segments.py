@@ -122,3 +122,22 @@ def test_segment_crud_counts_and_permissions(people, analyst, agent):
     from postventa.customers.models import Segment
 
     assert Segment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_attribute_keys_are_literal_and_conditions_combine(agent):
+    customer_create(
+        acting_user=agent, first_name="Ana", attributes={"contains": "x", "tier": "gold", "size": 38}
+    )
+    customer_create(acting_user=agent, first_name="Ben", attributes={"tier": "gold", "size": 40})
+    assert _ids({"conditions": [cond("attribute", key="contains", value="x")]}) == ["Ana"]
+    both = [cond("attribute", key="tier", value="gold"), cond("attribute", key="size", value="38")]
+    assert _ids({"match": "all", "conditions": both}) == ["Ana"]
+    assert _ids({"match": "any", "conditions": both}) == ["Ana", "Ben"]
+    assert _ids({"conditions": [cond("attribute", key="a__b", value="²")]}) == []
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused():
+    with pytest.raises(ValidationFailed):
+        seg.validate_definition({"conditions": [cond("tag", tag="v\x00ip")]})

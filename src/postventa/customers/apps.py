@@ -11,9 +11,9 @@ class CustomersConfig(AppConfig):
         from postventa.core.events import register_event_type
         from postventa.customers import kinds, segments  # noqa: F401  (segments registers built-in conditions)
 
-        register_event_type("customer.created", "A customer was created.")
-        register_event_type("customer.updated", "A customer's data or contacts changed.")
-        register_event_type("customer.merged", "A duplicate customer was merged into another.")
-        register_event_type("customer.erased", "A customer's personal data was erased (GDPR).")
-        register_event_type("consent.changed", "A customer granted or withdrew a consent.")
+        register_event_type("customer.created", _("A customer was created."))
+        register_event_type("customer.updated", _("A customer's data or contacts changed."))
+        register_event_type("customer.merged", _("A duplicate customer was merged into another."))
+        register_event_type("customer.erased", _("A customer's personal data was erased (GDPR)."))
+        register_event_type("consent.changed", _("A customer granted or withdrew a consent."))
         kinds.register()

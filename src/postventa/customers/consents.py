@@ -25,10 +25,12 @@ from postventa.customers.models import (
     Customer,
     Purpose,
 )
+from postventa.customers.normalise import reject_nul
 from postventa.customers.timeline import timeline_record
 
 
 def _validate(channel: str, purpose: str, source: str, text_version: str, proof: Any) -> dict[str, Any]:
+    reject_nul([channel, purpose, source, text_version, proof])
     if channel not in Channel.values:
         raise ValidationFailed(_("Unknown channel “%(value)s”.") % {"value": channel}, code="bad_channel")
     if purpose not in Purpose.values:

@@ -58,3 +58,33 @@ def try_normalise_phone(value: str) -> str | None:
         return normalise_phone(value)
     except ValidationFailed:
         return None
+
+
+MAX_PK = 2**63 - 1
+
+
+def has_nul(value) -> bool:
+    """True if a NUL character hides anywhere in value (PostgreSQL refuses it in text and jsonb)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def reject_nul(*values) -> None:
+    if any(has_nul(v) for v in values):
+        raise ValidationFailed(
+            _("The text contains a NUL character, which is not allowed."), code="nul_character"
+        )
+
+
+def as_pk(value) -> int | None:
+    """A database id from user input, or None when it cannot be one (not a number, out of range)."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return pk if 0 < pk <= MAX_PK else None

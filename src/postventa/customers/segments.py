@@ -20,12 +20,15 @@ Apps add conditions from their AppConfig.ready() (orders adds "bought in categor
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +37,7 @@ from postventa.accounts.permissions import require
 from postventa.core import audit
 from postventa.core.errors import Conflict, ValidationFailed
 from postventa.customers.models import Customer, Language, Segment
+from postventa.customers.normalise import reject_nul
 
 ConditionFn = Callable[[QuerySet, dict[str, Any]], QuerySet]
 
@@ -47,6 +51,7 @@ class Condition:
 
 
 CONDITIONS: dict[str, Condition] = {}
+_ALIAS_IDS = itertools.count()
 MAX_CONDITIONS = 20
 
 
@@ -125,14 +130,18 @@ def _attribute(qs: QuerySet, params: dict[str, Any]) -> QuerySet:
     value = params.get("value")
     if not isinstance(value, str | int | float | bool):
         raise ValidationFailed(_("“%(name)s” is required.") % {"name": "value"}, code="bad_condition")
+    # KeyTransform takes the key literally: a key named "contains" or "a__b" is never read as a lookup.
+    # A fresh alias per condition, so two attribute conditions in one segment do not share one.
+    alias = f"_segment_attr_{next(_ALIAS_IDS)}"
+    qs = qs.alias(**{alias: KeyTransform(key, "attributes")})
     # Attribute values come from forms as text: match either the JSON string or the number.
-    variants = Q(**{f"attributes__{key}": value})
+    variants = Q(**{alias: value})
     if isinstance(value, str):
         stripped = value.strip()
-        if stripped.lstrip("-").isdigit():
-            variants |= Q(**{f"attributes__{key}": int(stripped)})
+        if re.fullmatch(r"-?[0-9]{1,17}", stripped):
+            variants |= Q(**{alias: int(stripped)})
         if stripped.lower() in ("true", "false"):
-            variants |= Q(**{f"attributes__{key}": stripped.lower() == "true"})
+            variants |= Q(**{alias: stripped.lower() == "true"})
     return qs.filter(variants)
 
 
@@ -153,6 +162,7 @@ register_condition(
 
 def validate_definition(definition: Any) -> dict[str, Any]:
     """The definition in canonical form; ValidationFailed with a sentence when it is not valid."""
+    reject_nul(definition)
     if not isinstance(definition, dict):
         raise ValidationFailed(
             _("A segment definition must be an object with “match” and “conditions”."), code="bad_definition"
@@ -212,6 +222,7 @@ def segment_queryset(definition: dict[str, Any]) -> QuerySet:
 
 
 def _clean_name(name: str) -> str:
+    reject_nul(name)
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("Give the segment a name."), code="segment_name_missing")
@@ -225,6 +236,7 @@ def segment_create(*, acting_user, name: str, definition: dict[str, Any], descri
     if acting_user is not None:
         require(acting_user, "segments.change")
     name = _clean_name(name)
+    reject_nul(description)
     definition = validate_definition(definition)
     if Segment.objects.filter(name=name).exists():
         raise Conflict(
@@ -272,6 +284,7 @@ def segment_update(
             )
         segment.name = name
     if description is not None:
+        reject_nul(description)
         segment.description = description.strip()
     if definition is not None:
         segment.definition = validate_definition(definition)

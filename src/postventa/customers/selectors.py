@@ -17,14 +17,13 @@ from postventa.customers.models import (
     Segment,
     TimelineEntry,
 )
-from postventa.customers.normalise import try_normalise_phone
+from postventa.customers.normalise import as_pk, has_nul, try_normalise_phone
 
 
 def customer_get(customer_id, *, include_inactive: bool = True) -> Customer:
     """One customer by id, or NotFound."""
-    try:
-        pk = int(customer_id)
-    except (TypeError, ValueError):
+    pk = as_pk(customer_id)
+    if pk is None:
         raise NotFound(_("That customer does not exist."))
     qs = Customer.objects.all()
     if not include_inactive:
@@ -37,6 +36,8 @@ def customer_get(customer_id, *, include_inactive: bool = True) -> Customer:
 
 def customer_find(*, email: str | None = None, phone: str | None = None) -> Customer | None:
     """The customer owning this email or phone (any of theirs, not only the primary); follows merges."""
+    if has_nul([email, phone]):
+        return None
     customer_id = None
     if email:
         customer_id = (
@@ -84,6 +85,8 @@ def customer_search(
 ) -> QuerySet[Customer]:
     """Customers for lists: q matches name/company (prefix), any email or phone (exact or prefix)."""
     qs = Customer.objects.all()
+    if has_nul([q, email, phone, tag, language]):
+        return qs.none()
     if not include_inactive:
         qs = qs.filter(erased_at__isnull=True, merged_into__isnull=True)
     q = (q or "").strip()
@@ -124,9 +127,8 @@ def customer_search(
 
 def customer_360(customer_id) -> Customer:
     """A customer with everything the 360 header and sections read, in a fixed number of queries."""
-    try:
-        pk = int(customer_id)
-    except (TypeError, ValueError):
+    pk = as_pk(customer_id)
+    if pk is None:
         raise NotFound(_("That customer does not exist."))
     customer = (
         Customer.objects.select_related("merged_into")
@@ -170,10 +172,11 @@ def consent_allows(customer: Customer, channel: str, purpose: str) -> bool:
 
 
 def segment_get(segment_id) -> Segment:
-    try:
-        return Segment.objects.get(pk=int(segment_id))
-    except (TypeError, ValueError, Segment.DoesNotExist):
+    pk = as_pk(segment_id)
+    segment = Segment.objects.filter(pk=pk).first() if pk else None
+    if segment is None:
         raise NotFound(_("That segment does not exist."))
+    return segment
 
 
 def segment_members(segment: Segment) -> QuerySet[Customer]:

@@ -29,7 +29,7 @@ from postventa.customers.models import (
     Tag,
     TimelineEntry,
 )
-from postventa.customers.normalise import normalise_email, normalise_phone
+from postventa.customers.normalise import normalise_email, normalise_phone, reject_nul
 from postventa.customers.timeline import timeline_record
 
 # Fields customer_update accepts; anything else is refused so a typo never passes silently.
@@ -58,6 +58,7 @@ def _check(acting_user, permission: str) -> None:
 
 def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise the plain fields of a customer; raises ValidationFailed."""
+    reject_nul(data)
     unknown = sorted(set(data) - set(UPDATABLE_FIELDS))
     if unknown:
         raise ValidationFailed(
@@ -390,6 +391,7 @@ def customer_address_add(
 ) -> Address:
     _check(acting_user, "customers.change")
     customer = _lock(customer)
+    reject_nul([line1, line2, postcode, city, region, country, kind])
     line1, postcode, city = (line1 or "").strip(), (postcode or "").strip(), (city or "").strip()
     country = (country or "ES").strip().upper()
     if not (line1 and postcode and city):
@@ -449,6 +451,8 @@ def customer_address_remove(*, customer: Customer, acting_user, address_id: int)
 
 
 def _set_tags(customer: Customer, names: Iterable[str]) -> list[str]:
+    names = list(names)
+    reject_nul(names)
     slugs = []
     for name in names:
         slug = slugify((name or "").strip(), allow_unicode=True)[:60]
@@ -482,6 +486,7 @@ def customer_tags_set(*, customer: Customer, acting_user, tags: Iterable[str]) -
 
 
 def _set_external_id(customer: Customer, system: str, value: str) -> ExternalId:
+    reject_nul([system, value])
     system, value = (system or "").strip()[:40], str(value or "").strip()[:120]
     if not system or not value:
         raise ValidationFailed(_("An external id needs a system and a value."))
@@ -514,6 +519,7 @@ def customer_note_add(*, customer: Customer, acting_user, text: str) -> Timeline
     _check(acting_user, "customers.change")
     customer = _lock(customer)
     text = (text or "").strip()
+    reject_nul(text)
     if not text:
         raise ValidationFailed(_("Write the note first."), code="note_empty")
     if len(text) > 5000:
