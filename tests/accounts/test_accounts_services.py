@@ -203,6 +203,10 @@ def test_spanish_messages_come_from_the_accounts_catalog(client, admin_user):
         with pytest.raises(ValidationFailed) as info:
             services.user_update(acting_user=admin_user, user_id=admin_user.pk, team_ids=[424242])
         assert info.value.message == "Equipos desconocidos: 424242"
+        # A long (wrapped) entry of the catalog comes out once, whole.
+        assert translation.gettext(
+            "That code is not correct. Check the time on your phone and try again."
+        ) == ("El código no es correcto. Comprueba la hora de tu teléfono e inténtalo de nuevo.")
     client.force_login(admin_user)
     response = client.post(
         "/api/v1/accounts/teams",
