@@ -248,3 +248,12 @@ def test_hostile_input_is_4xx_never_5xx(api):
     assert api.get(f"{BASE}/", q="a\x00b").json()["items"] == []
     assert api.patch(f"{BASE}/{cid}", {"time_zone": "../../etc/passwd"}).status_code == 422
     assert api.post(f"{BASE}/merge", {"source_id": 2**70, "target_id": cid}).status_code in (404, 422)
+
+
+@pytest.mark.django_db
+def test_patch_is_all_or_nothing(api):
+    cid = api.post(f"{BASE}/", {"first_name": "Ana", "tags": ["vip"]}).json()["id"]
+    r = api.patch(f"{BASE}/{cid}", {"first_name": "Changed", "tags": ["!!!"]})
+    assert r.status_code == 422
+    body = api.get(f"{BASE}/{cid}").json()
+    assert body["first_name"] == "Ana" and body["tags"] == ["vip"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -155,12 +156,12 @@ def customer_update(request: HttpRequest, customer_id: int, payload: s.CustomerP
     customer = selectors.customer_get(customer_id)
     data = payload.dict(exclude_unset=True)
     tags = data.pop("tags", None)
-    if data:
-        services.customer_update(customer=customer, acting_user=request.user, data=data)
-    if tags is not None:
-        services.customer_tags_set(customer=customer, acting_user=request.user, tags=tags)
-    if not data and tags is None:
-        require(request.user, "customers.change")
+    require(request.user, "customers.change")
+    with transaction.atomic():  # fields and tags change together or not at all
+        if data:
+            services.customer_update(customer=customer, acting_user=request.user, data=data)
+        if tags is not None:
+            services.customer_tags_set(customer=customer, acting_user=request.user, tags=tags)
     return _customer_out(_load(customer_id))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -98,8 +99,9 @@ def customer_edit(request, pk: int):
         data = form.service_kwargs()
         tags = data.pop("tags")
         try:
-            services.customer_update(customer=customer, acting_user=request.user, data=data)
-            services.customer_tags_set(customer=customer, acting_user=request.user, tags=tags)
+            with transaction.atomic():  # fields and tags are saved together or not at all
+                services.customer_update(customer=customer, acting_user=request.user, data=data)
+                services.customer_tags_set(customer=customer, acting_user=request.user, tags=tags)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
