@@ -155,3 +155,48 @@ def test_permissions_agent_analyst_and_token_scopes(client, agent, analyst, supe
         == 200
     )
     assert Shipment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_single_upsert_creates_then_updates(api):
+    item = {
+        "order_external_id": "U-1",
+        "order_number": "U-1",
+        "customer_email": "up@example.com",
+        "status": "paid",
+        "lines": [{"sku": "A", "quantity": 1, "unit_price": "9.99"}],
+    }
+    first = api.post("/api/v1/orders/upsert", item)
+    assert first.status_code == 200, first.content
+    assert (first.json()["status"], first.json()["total"]) == ("paid", "9.99")
+    second = api.post("/api/v1/orders/upsert", {**item, "status": "preparing"})
+    assert second.json()["id"] == first.json()["id"]
+    assert [h["to_status"] for h in second.json()["history"]] == ["paid", "preparing"]
+    bad = api.post("/api/v1/orders/upsert", {**item, "customer_email": "nope"})
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_order"
+
+
+@pytest.mark.django_db
+def test_nul_characters_and_huge_amounts_are_422_not_500(api):
+    customer = make_customer()
+    nul = api.post(
+        "/api/v1/orders",
+        {"number": "N\x00", "customer_id": customer.pk, "lines": [{"description": "x", "unit_price": "1"}]},
+    )
+    assert nul.status_code == 422
+    huge = api.post(
+        "/api/v1/orders",
+        {
+            "number": "H-1",
+            "customer_id": customer.pk,
+            "lines": [{"description": "x", "quantity": 1_000_000, "unit_price": "999999999999.99"}],
+        },
+    )
+    assert huge.status_code == 422
+    assert (
+        api.post(
+            "/api/v1/catalog/products", {"sku": "S", "name_es": "x", "attributes": {"a": "\x00"}}
+        ).status_code
+        == 422
+    )
+    assert not Order.objects.exists()

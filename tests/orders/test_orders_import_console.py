@@ -67,3 +67,13 @@ def test_non_csv_upload_is_refused(supervisor_client):
     response = supervisor_client.post("/console/orders/import/", {"file": SimpleUploadedFile("x.exe", b"MZ")})
     assert response.status_code == 200
     assert ImportJob.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_worker_task_runs_the_job(supervisor_client):
+    from postventa.orders.tasks import run_import_job
+
+    supervisor_client.post("/console/orders/import/", {"file": SimpleUploadedFile("o.csv", to_csv(GOOD))})
+    job = ImportJob.objects.get()
+    assert run_import_job.call_local(job.pk) == "done"
+    assert Order.objects.count() == 2

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL refuses NUL in text: say so as a 422 instead of failing at the database.
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class CategoryOut(Schema):
@@ -17,37 +28,37 @@ class CategoryOut(Schema):
 
 
 class ProductIn(Schema):
-    sku: str = Field(..., max_length=64)
-    name_es: str = Field(..., max_length=200)
-    name_en: str = Field("", max_length=200)
-    description_es: str = ""
-    description_en: str = ""
+    sku: Text = Field(..., max_length=64)
+    name_es: Text = Field(..., max_length=200)
+    name_en: Text = Field("", max_length=200)
+    description_es: Text = ""
+    description_en: Text = ""
     category_id: int | None = None
-    brand: str = Field("", max_length=80)
+    brand: Text = Field("", max_length=80)
     price: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    currency: str = Field("EUR", max_length=3)
+    currency: Text = Field("EUR", max_length=3)
     warranty_months: int = Field(0, ge=0, le=600)
     maintenance_interval_months: int | None = Field(None, ge=1, le=600)
     manufacturing_ended_on: dt.date | None = None
     is_recyclable: bool = False
-    attributes: dict[str, Any] = {}
+    attributes: dict[Text, Any] = {}
     is_active: bool = True
 
 
 class ProductPatch(Schema):
-    name_es: str | None = Field(None, max_length=200)
-    name_en: str | None = Field(None, max_length=200)
-    description_es: str | None = None
-    description_en: str | None = None
+    name_es: Text | None = Field(None, max_length=200)
+    name_en: Text | None = Field(None, max_length=200)
+    description_es: Text | None = None
+    description_en: Text | None = None
     category_id: int | None = None
-    brand: str | None = Field(None, max_length=80)
+    brand: Text | None = Field(None, max_length=80)
     price: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    currency: str | None = Field(None, max_length=3)
+    currency: Text | None = Field(None, max_length=3)
     warranty_months: int | None = Field(None, ge=0, le=600)
     maintenance_interval_months: int | None = Field(None, ge=1, le=600)
     manufacturing_ended_on: dt.date | None = None
     is_recyclable: bool | None = None
-    attributes: dict[str, Any] | None = None
+    attributes: dict[Text, Any] | None = None
     is_active: bool | None = None
 
 
@@ -79,17 +90,17 @@ class ProductPage(Schema):
 class AssetIn(Schema):
     customer_id: int
     product_id: int
-    serial_number: str = Field(..., max_length=80)
+    serial_number: Text = Field(..., max_length=80)
     purchased_on: dt.date | None = None
     order_line_id: int | None = None
-    source: str = "staff"
-    notes: str = ""
+    source: Text = "staff"
+    notes: Text = ""
 
 
 class AssetPatch(Schema):
-    serial_number: str | None = Field(None, max_length=80)
+    serial_number: Text | None = Field(None, max_length=80)
     purchased_on: dt.date | None = None
-    notes: str | None = None
+    notes: Text | None = None
 
 
 class AssetOut(Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -56,8 +57,16 @@ def _clean_product(data: dict[str, Any]) -> dict[str, Any]:
         clean["currency"] = currency
     if clean.get("category_id") is not None and not Category.objects.filter(pk=clean["category_id"]).exists():
         raise ValidationFailed(_("That category does not exist."), code="bad_category")
-    if "attributes" in clean and not isinstance(clean["attributes"], dict):
-        raise ValidationFailed(_("Attributes must be an object of names and values."), code="bad_attributes")
+    if "attributes" in clean:
+        if not isinstance(clean["attributes"], dict):
+            raise ValidationFailed(
+                _("Attributes must be an object of names and values."), code="bad_attributes"
+            )
+        encoded = json.dumps(clean["attributes"], default=str)
+        if len(encoded) > 20_000 or "\\u0000" in encoded:
+            raise ValidationFailed(
+                _("Attributes are too large or contain invalid characters."), code="bad_attributes"
+            )
     return clean
 
 

@@ -13,9 +13,10 @@ from postventa.accounts.permissions import require
 from postventa.core.errors import NotFound, ValidationFailed
 from postventa.core.pagination import keyset_page
 from postventa.orders import importing, pipeline, selectors, services, shipments
-from postventa.orders.models import Shipment
+from postventa.orders.models import Order, Shipment
 from postventa.orders.schemas import (
     ImportIn,
+    ImportOrderIn,
     ImportOut,
     OrderDetailOut,
     OrderIn,
@@ -115,6 +116,21 @@ def order_import(request, body: ImportIn):
             extra={"errors": result.errors},
         )
     return result.as_dict()
+
+
+@router.post("/upsert", response=OrderDetailOut)
+def order_upsert(request, body: ImportOrderIn):
+    """Create or update one order by order_external_id (the import's columns, lines as a list)."""
+    require(request.user, "orders.import")
+    result = importing.import_items([body.dict()], acting_user=request.user)
+    if not result.written:
+        raise ValidationFailed(
+            result.errors[0]["message"] if result.errors else _("The order is not valid."),
+            code="invalid_order",
+            extra={"errors": result.errors},
+        )
+    order = Order.objects.only("pk").get(external_id=body.order_external_id.strip())
+    return _detail(order.pk)
 
 
 @router.post("/carrier-events", auth=None, include_in_schema=True)

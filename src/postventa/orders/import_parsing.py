@@ -93,6 +93,7 @@ COMPARED = (
     "ship_country",
 )
 CHUNK = 2500
+MAX_AMOUNT = Decimal("999999999.99")  # per line and per order total, well inside the 14-digit column
 MAX_ROWS = 1_000_000
 
 
@@ -170,6 +171,8 @@ def _money(value: str, name: str, *, default: str | None = None) -> Decimal:
         )
     if amount < 0:
         raise _RowProblem(_("%(column)s cannot be negative.") % {"column": name})
+    if amount > MAX_AMOUNT:
+        raise _RowProblem(_("%(column)s is too large.") % {"column": name})
     return amount
 
 
@@ -226,6 +229,8 @@ def normalise_row(raw: dict[str, str]) -> tuple[str, dict[str, Any], dict[str, A
     if quantity < 1 or quantity > 1_000_000:
         raise _RowProblem(_("quantity must be at least 1."))
     unit_price = _money(g("unit_price"), "unit_price")
+    if unit_price * quantity > MAX_AMOUNT:
+        raise _RowProblem(_("%(column)s is too large.") % {"column": "quantity"})
     sku, description = g("sku")[:64], g("description")[:300]
     if not sku and not description:
         raise _RowProblem(_("Give a sku or a description for the line."))
@@ -285,6 +290,11 @@ def build_specs(rows: Iterable[tuple[int, dict[str, str]]], result: ImportResult
         else:
             spec.lines.append(line)
             spec.rows.append(number)
+    for spec in specs.values():
+        total = sum((li["unit_price"] * li["quantity"] for li in spec.lines), Decimal("0"))
+        if total + spec.fields["shipping_total"] + spec.fields["tax_total"] > Decimal("999999999999.99"):
+            result.errors.append({"row": spec.rows[0], "message": _("The order total is out of range.")})
+            bad_orders.add(spec.external_id)
     # An order number used by two different orders in the same file.
     seen_numbers: dict[str, str] = {}
     for spec in specs.values():

@@ -4,64 +4,75 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL refuses NUL in text: say so as a 422 instead of failing at the database.
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class LineIn(Schema):
-    sku: str = Field("", max_length=64)
-    description: str = Field("", max_length=300)
+    sku: Text = Field("", max_length=64)
+    description: Text = Field("", max_length=300)
     quantity: int = Field(1, ge=1, le=1_000_000)
     unit_price: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
 
 
 class ShippingIn(Schema):
-    ship_name: str = Field("", max_length=200)
-    ship_line1: str = Field("", max_length=200)
-    ship_postcode: str = Field("", max_length=16)
-    ship_city: str = Field("", max_length=120)
-    ship_country: str = Field("ES", max_length=2)
+    ship_name: Text = Field("", max_length=200)
+    ship_line1: Text = Field("", max_length=200)
+    ship_postcode: Text = Field("", max_length=16)
+    ship_city: Text = Field("", max_length=120)
+    ship_country: Text = Field("ES", max_length=2)
 
 
 class OrderIn(ShippingIn):
-    number: str = Field(..., max_length=40)
-    external_id: str | None = Field(None, max_length=120)
+    number: Text = Field(..., max_length=40)
+    external_id: Text | None = Field(None, max_length=120)
     customer_id: int
-    status: str = "pending_payment"
+    status: Text = "pending_payment"
     placed_at: dt.datetime | None = None
-    currency: str = Field("EUR", max_length=3)
+    currency: Text = Field("EUR", max_length=3)
     shipping_total: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
     tax_total: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
     lines: list[LineIn] = Field(..., min_length=1, max_length=1000)
 
 
 class ImportLineIn(Schema):
-    sku: str = ""
-    description: str = ""
-    quantity: int | str = 1
-    unit_price: Decimal | str = "0"
+    sku: Text = ""
+    description: Text = ""
+    quantity: int | Text = 1
+    unit_price: Decimal | Text = "0"
 
 
 class ImportOrderIn(Schema):
     """The CSV columns as fields, with the order's lines as a list (see orders.importing)."""
 
-    order_external_id: str
-    order_number: str
-    customer_email: str
-    customer_name: str = ""
-    customer_phone: str = ""
-    customer_language: str = "es"
-    placed_at: str = ""
-    status: str = ""
-    currency: str = "EUR"
-    shipping_total: str = "0"
-    tax_total: str = "0"
-    ship_name: str = ""
-    ship_line1: str = ""
-    ship_postcode: str = ""
-    ship_city: str = ""
-    ship_country: str = "ES"
+    order_external_id: Text
+    order_number: Text
+    customer_email: Text
+    customer_name: Text = ""
+    customer_phone: Text = ""
+    customer_language: Text = "es"
+    placed_at: Text = ""
+    status: Text = ""
+    currency: Text = "EUR"
+    shipping_total: Text = "0"
+    tax_total: Text = "0"
+    ship_name: Text = ""
+    ship_line1: Text = ""
+    ship_postcode: Text = ""
+    ship_city: Text = ""
+    ship_country: Text = "ES"
     lines: list[ImportLineIn] = Field(..., min_length=1, max_length=1000)
 
 
@@ -82,19 +93,19 @@ class ImportOut(Schema):
 
 
 class StatusIn(Schema):
-    status: str = Field(..., max_length=20)
-    note: str = Field("", max_length=500)
+    status: Text = Field(..., max_length=20)
+    note: Text = Field("", max_length=500)
 
 
 class ShipmentIn(Schema):
-    carrier: str = Field(..., max_length=40)
-    tracking_number: str = Field(..., max_length=80)
-    tracking_url: str = Field("", max_length=500)
+    carrier: Text = Field(..., max_length=40)
+    tracking_number: Text = Field(..., max_length=80)
+    tracking_url: Text = Field("", max_length=500)
 
 
 class ShipmentPatch(Schema):
-    tracking_number: str | None = Field(None, max_length=80)
-    tracking_url: str | None = Field(None, max_length=500)
+    tracking_number: Text | None = Field(None, max_length=80)
+    tracking_url: Text | None = Field(None, max_length=500)
 
 
 class LineOut(Schema):

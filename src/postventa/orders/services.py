@@ -23,6 +23,8 @@ from postventa.orders import pipeline
 from postventa.orders.models import Order, OrderLine, OrderStatusChange
 
 SOURCES = set(OrderStatusChange.Source.values)
+# MoneyField holds 14 digits with 2 decimals; larger sums would fail in PostgreSQL.
+MAX_AMOUNT = Decimal("999999999999.99")
 SHIP_FIELDS = ("ship_name", "ship_line1", "ship_postcode", "ship_city", "ship_country")
 
 
@@ -120,7 +122,7 @@ def _clean_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
             raise ValidationFailed(
                 _("Line %(n)s: quantity or price is not valid.") % {"n": i}, code="bad_line"
             )
-        if quantity < 1 or unit_price < 0:
+        if quantity < 1 or unit_price < 0 or unit_price * quantity > MAX_AMOUNT:
             raise ValidationFailed(
                 _("Line %(n)s: quantity or price is not valid.") % {"n": i}, code="bad_line"
             )
@@ -185,6 +187,8 @@ def order_create(
         raise ValidationFailed(_("Shipping or tax is not a valid amount."), code="bad_amount")
     clean_lines = _clean_lines(lines)
     subtotal = sum((line["line_total"] for line in clean_lines), Decimal("0.00"))
+    if subtotal + shipping_amount + tax_amount > MAX_AMOUNT or min(shipping_amount, tax_amount) < 0:
+        raise ValidationFailed(_("The order total is out of range."), code="bad_amount")
     ship = {k: (str(shipping.get(k) or "")).strip()[:200] for k in SHIP_FIELDS}
     ship["ship_postcode"] = ship["ship_postcode"][:16]
     ship["ship_country"] = (ship["ship_country"] or "ES").upper()[:2]
