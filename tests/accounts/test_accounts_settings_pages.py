@@ -260,3 +260,20 @@ def test_settings_home_links_the_webhooks_pages(client, admin_user):
     html = client.get("/console/settings/").content.decode()
     assert 'href="/console/settings/webhooks/"' in html
     assert client.get("/console/settings/webhooks/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_django_admin_lists_accounts(client, admin_user):
+    from postventa.accounts.tokens import token_create
+
+    token_create(acting_user=admin_user, owner=admin_user, name="adm", scopes=["accounts:read"])
+    client.force_login(admin_user)
+    for path in (
+        "/admin/accounts/user/",
+        "/admin/accounts/team/",
+        "/admin/accounts/skill/",
+        "/admin/accounts/apitoken/",
+    ):
+        assert client.get(path).status_code == 200
+    assert client.get("/admin/accounts/apitoken/add/").status_code == 403
+    assert client.get(f"/admin/accounts/user/{admin_user.pk}/change/").status_code == 200
