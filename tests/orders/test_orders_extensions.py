@@ -67,3 +67,20 @@ def test_customer_panels_render(console_client):
         rendered["orders"]["template_name"], {**rendered["orders"]["context"], "customer": customer}
     )
     assert "PV-1001" in html
+
+
+@pytest.mark.django_db
+def test_customer_360_page_shows_orders_and_assets_panels(console_client, admin_user):
+    from django.urls import reverse
+
+    from postventa.catalog.services import asset_register
+
+    customer = make_customer()
+    make_order(customer)
+    product = Product.objects.create(sku="WM-9", name_es="Lavadora nueve")
+    asset_register(acting_user=admin_user, customer=customer, product=product, serial_number="SER-77")
+    response = console_client.get(reverse("console:customer_detail", args=[customer.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="panel-orders"' in body and "PV-1001" in body
+    assert 'id="panel-assets"' in body and "SER-77" in body
