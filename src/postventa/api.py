@@ -29,10 +29,15 @@ class SessionAuth(APIKeyCookie):
     param_name = "sessionid"
 
     def authenticate(self, request: HttpRequest, key: str | None):
+        from postventa.accounts.otp import has_confirmed_totp
+
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active:
-            return user
-        return None
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        # Half signed in (password but no second factor yet) is not signed in.
+        if has_confirmed_totp(user) and not user.is_verified():
+            return None
+        return user
 
 
 api = NinjaAPI(

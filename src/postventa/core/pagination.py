@@ -28,6 +28,9 @@ class Page:
 
 
 def _encode(values: list[Any]) -> str:
+    # Full isoformat: DjangoJSONEncoder cuts datetimes to milliseconds, which would skip rows that
+    # share a millisecond on the next page.
+    values = [v.isoformat() if hasattr(v, "isoformat") else v for v in values]
     return base64.urlsafe_b64encode(json.dumps(values, cls=DjangoJSONEncoder).encode()).decode().rstrip("=")
 
 
