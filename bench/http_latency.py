@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, bench_env, setup_django, summary_ms, table  # noqa: E402
 
-TARGETS_MS = {"detail": 30.0, "list": 50.0}
+TARGETS_MS = {"detail": 30.0, "list": 50.0, "info": None}
 ADMIN = ("admin", "postventa-admin")
 TOKEN_SCOPES = ["customers:read", "orders:read", "catalog:read"]
 
@@ -183,6 +183,7 @@ def prepare(seed: int) -> dict:
         ),
         "console_orders": url("console:order_list", "/console/orders/"),
         "console_customers": url("console:customer_list", "/console/customers/"),
+        "dashboard": url("console:dashboard", "/console/"),
         "api": "/api/v1",
     }
 
@@ -229,6 +230,8 @@ def endpoints(ctx: dict) -> list[dict]:
             "auth": "session",
             "paths": [ctx["console_customers"]],
         },
+        # No target: the landing page every agent opens first; counts over the whole database.
+        {"name": "console dashboard", "kind": "info", "auth": "session", "paths": [ctx["dashboard"]]},
     ]
 
 
@@ -342,12 +345,23 @@ def explain(ctx: dict, endpoint: dict, profile: bool) -> None:
         start = time.perf_counter()
         response = client.get(path, headers=headers)
         total = (time.perf_counter() - start) * 1000
-    sql_ms = sum(q[0] for q in timer.queries) * 1000
+    # SQLite does most of a query's work while rows are fetched, after execute() returns, so the
+    # wrapper's figure is a lower bound: replay each SELECT with fetchall() for its full cost.
+    replayed = []
+    with connection.cursor() as cursor:
+        for _seconds, sql, params in timer.queries:
+            if sql.lstrip().upper().startswith("SELECT"):
+                start = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                replayed.append((time.perf_counter() - start, sql, params))
+    sql_ms = sum(q[0] for q in replayed) * 1000
     print(f"\n[{endpoint['name']}] {path}: HTTP {response.status_code}, {len(timer.queries)} queries")
-    print(f"  {total:.1f} ms in-process, of which SQL {sql_ms:.1f} ms (the rest: Python, templates, JSON)")
-    for seconds, sql, params in sorted(timer.queries, key=lambda q: -q[0])[:3]:
+    print(f"  {total:.1f} ms in-process; its SELECTs replayed with fetchall take {sql_ms:.1f} ms")
+    print("  (the rest is Python: view, serialisation, templates)")
+    for seconds, sql, params in sorted(replayed, key=lambda q: -q[0])[:3]:
         print(f"  {seconds * 1000:7.2f} ms  {' '.join(sql.split())[:220]}")
-        if seconds * 1000 >= 1 and sql.lstrip().upper().startswith("SELECT"):
+        if seconds * 1000 >= 1:
             prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
             with connection.cursor() as cursor:
                 cursor.execute(prefix + sql, params)
@@ -365,6 +379,14 @@ def explain(ctx: dict, endpoint: dict, profile: bool) -> None:
         print("  profile of 5 requests, by own time:")
         for line in lines[-13:]:
             print("   ", line[:160])
+
+
+def verdict_of(result: dict) -> str:
+    if not result["ok"]:
+        return f"HTTP {result['statuses']}"
+    if result["target"] is None:
+        return "info"
+    return "PASS" if result["pass"] else "FAIL"
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -414,7 +436,7 @@ def main(argv: list[str] | None = None) -> dict:
                     "target": target,
                     "statuses": statuses,
                     "ok": ok,
-                    "pass": ok and stats["p95"] <= target,
+                    "pass": ok and (target is None or stats["p95"] <= target),
                     "wrk": wrk,
                 }
             )
@@ -423,14 +445,14 @@ def main(argv: list[str] | None = None) -> dict:
     rows = []
     for r in results:
         wrk = r["wrk"] or {}
-        verdict = "PASS" if r["pass"] else ("FAIL" if r["ok"] else f"HTTP {r['statuses']}")
+        verdict = verdict_of(r)
         rows.append(
             [
                 r["name"],
                 f"{r['p50']:.1f}",
                 f"{r['p95']:.1f}",
                 f"{r['max']:.1f}",
-                f"<= {r['target']:.0f}",
+                f"<= {r['target']:.0f}" if r["target"] else "-",
                 verdict,
                 f"{wrk['rps']:.0f}" if wrk.get("rps") else "-",
                 f"{wrk['p50']:.1f}/{wrk['p99']:.1f}" if wrk.get("p99") else "-",
