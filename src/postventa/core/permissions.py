@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from postventa.accounts.models import Role
 from postventa.core.errors import PermissionDenied
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -36,8 +35,8 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(
 _VIEW = {p for p in ALL_PERMISSIONS if p.endswith(".view")} - {"audit.view"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: ALL_PERMISSIONS,
-    Role.SUPERVISOR: frozenset(
+    "admin": ALL_PERMISSIONS,
+    "supervisor": frozenset(
         _VIEW
         | {
             "customers.change",
@@ -52,8 +51,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "tokens.manage",
         }
     ),
-    Role.AGENT: frozenset(_VIEW - {"analytics.view"} | {"customers.change", "orders.change"}),
-    Role.ANALYST: frozenset(_VIEW | {"segments.change"}),
+    "agent": frozenset(_VIEW - {"analytics.view"} | {"customers.change", "orders.change"}),
+    "analyst": frozenset(_VIEW | {"segments.change"}),
 }
 
 # API token scopes: area -> permissions that a read / write scope unlocks. "accounts" covers

@@ -5,8 +5,7 @@ subscription, in the receiver's transaction, so a delivery exists exactly once p
 (subscription, event). The worker then posts due deliveries (`deliver_due`), retrying with the
 outbox backoff until a 2xx answer or the attempt limit. Targets pass through core.netguard first.
 
-Permission checks import accounts lazily: core sits above accounts in the layer order, but the
-webhook services must check `webhooks.manage` like every other service.
+The webhook services check `webhooks.manage` through core.permissions, like every other service.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ from postventa.core.errors import NotFound, PermissionDenied, ValidationFailed
 from postventa.core.events import EVENT_TYPES, Event
 from postventa.core.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 from postventa.core.outbox import backoff
+from postventa.core.permissions import can, permissions_of, require
 
 log = logging.getLogger(__name__)
 
@@ -249,21 +249,15 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 100) -> int:
 
 
 def _require_manage(user) -> None:
-    from postventa.accounts.permissions import require
-
     require(user, "webhooks.manage")
 
 
 def can_manage(user) -> bool:
-    from postventa.accounts.permissions import can
-
     return can(user, "webhooks.manage")
 
 
 def require_read(user) -> None:
     """Reading subscriptions needs the role permission and, for API tokens, a webhooks scope."""
-    from postventa.accounts.permissions import permissions_of
-
     scopes = getattr(user, "_api_scopes", None)
     if "webhooks.manage" not in permissions_of(user) or (
         scopes is not None and not ({"webhooks:read", "webhooks:write"} & set(scopes))
