@@ -87,3 +87,21 @@ def test_analyst_sees_orders_but_cannot_change_status(client, analyst):
 @pytest.mark.django_db
 def test_unknown_order_is_404(console_client):
     assert console_client.get("/console/orders/999999/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_adds_a_shipment_from_the_order_page(console_client):
+    from postventa.orders.models import Shipment
+
+    order = walk(make_order(), "paid", "preparing")
+    url = f"/console/orders/{order.pk}/shipments/"
+    response = console_client.post(
+        url, {"carrier": "SEUR", "tracking_number": "S-55", "tracking_url": "https://s/55"}
+    )
+    assert response.status_code == 302
+    shipment = Shipment.objects.get(order=order)
+    assert (shipment.carrier, shipment.tracking_number) == ("seur", "S-55")
+    page = console_client.get(f"/console/orders/{order.pk}/").content.decode()
+    assert "S-55" in page
+    console_client.post(url, {"carrier": "seur", "tracking_number": "S-55"})
+    assert Shipment.objects.count() == 1

@@ -21,6 +21,7 @@ from postventa.orders import pipeline, selectors, services
 from postventa.orders.import_parsing import CSV_COLUMNS, REQUIRED_COLUMNS
 from postventa.orders.jobs import import_job_create
 from postventa.orders.models import ImportJob
+from postventa.orders.shipments import shipment_create
 
 PAGE_SIZE = 50
 
@@ -108,6 +109,25 @@ def order_status(request, order_id: int):
         messages.error(request, error)
     else:
         messages.success(request, _("Status changed."))
+    return redirect("console:order_detail", order_id=order_id)
+
+
+@require_POST
+@staff_required("orders.change")
+def order_shipment_create(request, order_id: int):
+    order = get_object_or_404(selectors.order_list(), pk=order_id)
+    try:
+        shipment_create(
+            acting_user=request.user,
+            order=order,
+            carrier=request.POST.get("carrier", "")[:40],
+            tracking_number=request.POST.get("tracking_number", "")[:80],
+            tracking_url=request.POST.get("tracking_url", "")[:500],
+        )
+    except ApplicationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("Shipment added."))
     return redirect("console:order_detail", order_id=order_id)
 
 
