@@ -227,7 +227,7 @@ def test_segments_api(api, agent):
     assert r.json()["name"] == "VIPs"
     bad = api.post(f"{BASE}/segments", {"name": "Bad", "definition": {"conditions": [{"key": "nope"}]}})
     assert bad.status_code == 422 and bad.json()["code"] == "unknown_condition"
-    assert [s["name"] for s in api.get(f"{BASE}/segments").json()] == ["VIPs"]
+    assert [s["name"] for s in api.get(f"{BASE}/segments").json()["items"]] == ["VIPs"]
     assert api.delete(f"{BASE}/segments/{sid}").status_code == 204
     assert Segment.objects.count() == 0
     assert api.get(f"{BASE}/segments/{sid}").status_code == 404

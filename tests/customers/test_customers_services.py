@@ -196,3 +196,20 @@ def test_tags_address_and_note(agent):
     assert entry.data["text"] == "Prefers calls in the morning"
     with pytest.raises(ValidationFailed):
         customer_note_add(customer=c, acting_user=agent, text="   ")
+
+
+@pytest.mark.django_db
+def test_identify_finds_or_creates(agent):
+    from postventa.customers.services import customer_identify
+
+    ana = customer_create(
+        acting_user=agent, first_name="Ana", emails=["ana@example.com"], phones=["600111222"]
+    )
+    assert customer_identify(email="ANA@example.com") == (ana, False)
+    assert customer_identify(phone="600 111 222") == (ana, False)
+    new, created = customer_identify(email="new@example.com", first_name="Nuevo", language="en")
+    assert created is True and new.email == "new@example.com" and new.language == "en"
+    with pytest.raises(ValidationFailed):
+        customer_identify(email="not-an-email")
+    with pytest.raises(ValidationFailed):
+        customer_identify()

@@ -14,7 +14,7 @@ from postventa.core.errors import PermissionDenied
 from postventa.core.pagination import keyset_page
 from postventa.customers import consents, gdpr, merge, segments, selectors, services
 from postventa.customers import schemas as s
-from postventa.customers.models import Channel, Customer, Purpose
+from postventa.customers.models import Channel, Customer, Purpose, Segment
 from postventa.customers.timeline import render
 
 router = Router(tags=["customers"])
@@ -48,6 +48,11 @@ def _require_segments_read(user) -> None:
         raise PermissionDenied(
             _("You do not have permission to do this."), extra={"permission": "segments:read"}
         )
+
+
+class PageParams(Schema):
+    cursor: str | None = None
+    page_size: int = 50
 
 
 class ListFilters(Schema):
@@ -86,12 +91,11 @@ def customer_merge(request: HttpRequest, payload: s.MergeIn):
 
 
 # Segments come before /{customer_id} only for readability: the int converter keeps them apart.
-@router.get("/segments", response=list[s.SegmentOut], tags=["segments"])
-def segment_list(request: HttpRequest):
+@router.get("/segments", response=s.SegmentPage, tags=["segments"])
+def segment_list(request: HttpRequest, params: Query[PageParams]):
     _require_segments_read(request.user)
-    from postventa.customers.models import Segment
-
-    return list(Segment.objects.all())
+    page = keyset_page(Segment.objects.all(), cursor=params.cursor, page_size=params.page_size)
+    return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 @router.post("/segments", response={201: s.SegmentOut}, tags=["segments"])
@@ -130,11 +134,6 @@ def segment_delete(request: HttpRequest, segment_id: int):
 def segment_count(request: HttpRequest, segment_id: int):
     _require_segments_read(request.user)
     return {"count": selectors.segment_count(selectors.segment_get(segment_id))}
-
-
-class PageParams(Schema):
-    cursor: str | None = None
-    page_size: int = 50
 
 
 @router.get("/segments/{segment_id}/members", response=s.CustomerPage, tags=["segments"])

@@ -206,6 +206,11 @@ class SegmentOut(Schema):
     updated_at: dt.datetime
 
 
+class SegmentPage(Schema):
+    items: list[SegmentOut]
+    next_cursor: str | None
+
+
 class SegmentPreviewIn(Schema):
     definition: dict[str, Any]
 

@@ -529,3 +529,35 @@ def customer_note_add(*, customer: Customer, acting_user, text: str) -> Timeline
     )
     audit.record(actor=acting_user, action="customer.note_added", target=customer)
     return entry
+
+
+@transaction.atomic
+def customer_identify(
+    *,
+    acting_user=None,
+    email: str = "",
+    phone: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    language: str = Language.ES,
+) -> tuple[Customer, bool]:
+    """The customer owning `email` or `phone`, or a new one with them: (customer, created).
+
+    For inbound channels (email, chat, WhatsApp, forms) that must attach a message to a person.
+    Looks up by email first, then by phone; a new customer gets both as primary contacts.
+    """
+    from postventa.customers.selectors import customer_find
+
+    email = normalise_email(email) if (email or "").strip() else ""
+    found = customer_find(email=email or None, phone=phone or None)
+    if found is not None:
+        return found, False
+    customer = customer_create(
+        acting_user=acting_user,
+        first_name=first_name,
+        last_name=last_name,
+        emails=[email] if email else [],
+        phones=[phone] if phone else [],
+        language=language,
+    )
+    return customer, True
