@@ -543,7 +543,7 @@ def load(
         customer_ids, customers_added = load_customers(customer_plans)
         progress(f"customers: {customers_added} added")
         added = load_orders(order_plans, customer_plans, customer_ids, products, staff, now)
-        added = {"catalog": catalog_added, "customers": customers_added, **added}
+        added = {"catalog_rows": catalog_added, "customers": customers_added, **added}
         if any(added.values()) or not DemoLoad.objects.exists():
             # A run that added nothing leaves no trace, so "twice adds nothing" holds for every table.
             DemoLoad.objects.create(seed=seed, customers=customers, orders=orders, added=added)
