@@ -165,3 +165,18 @@ def test_batch_of_events(client, shipment):
     assert response.status_code == 200
     assert [r for r in response.json()["results"]] == ["applied", "applied"]
     assert Shipment.objects.get().status == "out_for_delivery"
+
+
+def test_unmatched_body_can_be_processed_again_once_the_shipment_exists(client, shipment, admin_user):
+    payload = {**event("e1", "IN_TRANSIT", "2026-11-20T10:00:00Z"), "tracking_number": "LATE-1"}
+    assert post(client, payload).json()["status"] == "unmatched"
+    shipment_create(acting_user=None, order=shipment.order, carrier="seur", tracking_number="LATE-1")
+    client.force_login(admin_user)
+    inbound = CarrierInbound.objects.get()
+    response = client.post(
+        "/admin/orders/carrierinbound/", {"action": "reprocess", "_selected_action": [inbound.pk]}
+    )
+    assert response.status_code == 302
+    inbound.refresh_from_db()
+    assert inbound.result == "applied"
+    assert ShipmentEvent.objects.filter(carrier_event_id="e1", shipment__tracking_number="LATE-1").exists()
