@@ -159,3 +159,19 @@ def test_cli_erase(ana, capsys):
     call_command("erase_customer", "ana@example.com", "--yes")
     ana.refresh_from_db()
     assert ana.erased_at is not None
+
+
+@pytest.mark.django_db
+def test_erase_reaches_duplicates_merged_into_the_customer(ana, supervisor):
+    from postventa.customers.merge import customer_merge
+
+    dup = customer_create(
+        acting_user=supervisor, first_name="Ana María", notes="Old account", tax_id="12345678Z"
+    )
+    customer_merge(source=dup, target=ana, acting_user=supervisor)
+    export = customer_export(customer=ana, acting_user=supervisor)
+    assert [m["first_name"] for m in export["merged_from"]] == ["Ana María"]
+    customer_erase(customer=ana, acting_user=supervisor)
+    dup.refresh_from_db()
+    assert (dup.first_name, dup.notes, dup.tax_id) == ("", "", "")
+    assert dup.erased_at is not None and dup.merged_into_id == ana.pk

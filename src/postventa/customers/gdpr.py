@@ -111,6 +111,9 @@ def customer_export_data(customer: Customer) -> dict[str, Any]:
             {"occurred_at": t.occurred_at, "kind": t.kind, "summary": t.summary, "data": t.data}
             for t in TimelineEntry.objects.filter(customer=c).order_by("occurred_at", "id")
         ],
+        "merged_from": [
+            _customer_data(m) for m in Customer.objects.filter(pk__in=_merged_source_ids(c)).order_by("pk")
+        ],
         "apps": {name: exporter(c) for name, exporter in sorted(registry.GDPR_EXPORTERS.items())},
     }
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
@@ -124,6 +127,29 @@ def customer_export(*, customer: Customer, acting_user) -> dict[str, Any]:
     data = customer_export_data(customer)
     audit.record(actor=acting_user, action="customer.exported", target=customer)
     return data
+
+
+def _anonymise_row(customer: Customer, now) -> None:
+    customer.first_name = ""
+    customer.last_name = ""
+    customer.company_name = ""
+    customer.tax_id = ""
+    customer.email = ""
+    customer.phone = ""
+    customer.attributes = {}
+    customer.notes = ""
+    customer.quiet_start = customer.quiet_end = None
+    customer.erased_at = now
+
+
+def _merged_source_ids(customer: Customer) -> list[int]:
+    """Every customer merged into this one, directly or through a chain of merges."""
+    found: list[int] = []
+    frontier = [customer.pk]
+    while frontier and len(found) < 10_000:
+        frontier = list(Customer.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True))
+        found += frontier
+    return found
 
 
 def erase_holds(customer: Customer) -> list[str]:
@@ -164,17 +190,15 @@ def customer_erase(*, customer: Customer, acting_user) -> Customer:
     # Consent proof can hold an IP or a form URL; keep the decision and its date.
     Consent.objects.filter(customer=customer).update(proof={})
     ConsentEvent.objects.filter(customer=customer).update(proof={})
-    customer.first_name = ""
-    customer.last_name = ""
-    customer.company_name = ""
-    customer.tax_id = ""
-    customer.email = ""
-    customer.phone = ""
-    customer.attributes = {}
-    customer.notes = ""
-    customer.quiet_start = customer.quiet_end = None
-    customer.erased_at = timezone.now()
+    now = timezone.now()
+    _anonymise_row(customer, now)
     customer.save()
+    # Duplicates merged into this customer keep their old names and notes on their own rows.
+    merged_ids = _merged_source_ids(customer)
+    for source in Customer.objects.filter(pk__in=merged_ids):
+        _anonymise_row(source, now)
+        source.save()
+        TimelineEntry.objects.filter(customer=source).update(summary="", data={}, link="")
     for _name, eraser in sorted(registry.GDPR_ERASERS.items()):
         eraser(customer)
     audit.record(actor=acting_user, action="customer.erased", target=customer, target_repr=f"#{customer.pk}")
