@@ -21,13 +21,6 @@ pytestmark = pytest.mark.skipif(
 def page(settings, transactional_db):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.RATE_LIMITS_DISABLED = True
-    # settings.py has no STATICFILES_DIRS for src/postventa/static yet (reported); without it the live
-    # server answers 404 for htmx.min.js and app.css.
-    from django.conf import settings as django_settings
-
-    static_dir = str(django_settings.BASE_DIR / "static")
-    if static_dir not in map(str, django_settings.STATICFILES_DIRS):
-        settings.STATICFILES_DIRS = [*django_settings.STATICFILES_DIRS, static_dir]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
