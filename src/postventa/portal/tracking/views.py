@@ -33,8 +33,18 @@ def _result(request, order):
     language = translation.get_language() if chose else (order.customer.language or settings.LANGUAGE_CODE)
     history = [c for c in order.status_changes.all() if pipeline.STATUSES.get(c.to_status) and
                (pipeline.STATUSES[c.to_status].customer_visible or c.from_status == "")]  # fmt: skip
+    # How far along the usual path the order is, for the progress bar (final failures show none).
+    steps = [
+        pipeline.PAID,
+        pipeline.PREPARING,
+        pipeline.SHIPPED,
+        pipeline.OUT_FOR_DELIVERY,
+        pipeline.DELIVERED,
+    ]
+    done = steps.index(order.status) + 1 if order.status in steps else None
     context = {
         "order": order,
+        "percent": int(done * 100 / len(steps)) if done else None,
         "history": history,
         "shipments": list(order.shipments.prefetch_related("events")),
         "lines": list(order.lines.all()),
