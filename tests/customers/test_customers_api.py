@@ -164,6 +164,9 @@ def test_contacts_consents_timeline_notes(api):
     assert api.delete(f"{BASE}/{cid}/emails/ana@example.com").json()["emails"] == []
     r = api.post(f"{BASE}/{cid}/addresses", {"line1": "C/ Mayor 1", "postcode": "28013", "city": "Madrid"})
     assert r.status_code == 201 and r.json()["is_default"] is True
+    address_id = r.json()["id"]
+    assert api.delete(f"{BASE}/{cid}/addresses/999999").status_code == 404
+    assert api.delete(f"{BASE}/{cid}/addresses/{address_id}").json()["addresses"] == []
     r = api.post(
         f"{BASE}/{cid}/consents/grant",
         {"channel": "email", "purpose": "marketing", "proof": {"ip": "1.2.3.4"}},

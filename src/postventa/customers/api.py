@@ -210,6 +210,13 @@ def address_add(request: HttpRequest, customer_id: int, payload: s.AddressIn):
     )
 
 
+@router.delete("/{customer_id}/addresses/{address_id}", response=s.CustomerOut)
+def address_remove(request: HttpRequest, customer_id: int, address_id: int):
+    customer = selectors.customer_get(customer_id)
+    services.customer_address_remove(customer=customer, acting_user=request.user, address_id=address_id)
+    return _customer_out(_load(customer_id))
+
+
 def _consents_out(customer: Customer) -> dict[str, Any]:
     return {
         "current": list(selectors.consents_for(customer).values()),
