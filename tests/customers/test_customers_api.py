@@ -166,6 +166,11 @@ def test_contacts_consents_timeline_notes(api):
     assert r.status_code == 201 and r.json()["is_default"] is True
     address_id = r.json()["id"]
     assert api.delete(f"{BASE}/{cid}/addresses/999999").status_code == 404
+    assert api.delete(f"{BASE}/{cid}/addresses/{2**70}").status_code in (404, 422)
+    other = api.post(f"{BASE}/", {"first_name": "Other"}).json()["id"]
+    assert (
+        api.delete(f"{BASE}/{other}/addresses/{address_id}").status_code == 404
+    )  # B cannot touch A's address
     assert api.delete(f"{BASE}/{cid}/addresses/{address_id}").json()["addresses"] == []
     r = api.post(
         f"{BASE}/{cid}/consents/grant",

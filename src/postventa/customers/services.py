@@ -29,7 +29,7 @@ from postventa.customers.models import (
     Tag,
     TimelineEntry,
 )
-from postventa.customers.normalise import normalise_email, normalise_phone, reject_nul
+from postventa.customers.normalise import as_pk, normalise_email, normalise_phone, reject_nul
 from postventa.customers.timeline import timeline_record
 
 # Fields customer_update accepts; anything else is refused so a typo never passes silently.
@@ -437,7 +437,8 @@ def customer_address_add(
 def customer_address_remove(*, customer: Customer, acting_user, address_id: int) -> None:
     _check(acting_user, "customers.change")
     customer = _lock(customer)
-    address = customer.addresses.filter(pk=address_id).first()
+    pk = as_pk(address_id)
+    address = customer.addresses.filter(pk=pk).first() if pk else None
     if address is None:
         raise NotFound(_("That address does not exist."))
     text = str(address)
