@@ -71,6 +71,13 @@ def test_status_button_moves_order_and_htmx_shows_errors(console_client, agent):
     assert 'role="alert"' in response.content.decode()
     order.refresh_from_db()
     assert order.status == "preparing"
+    ok = console_client.post(
+        f"/console/orders/{order.pk}/status/", {"status": "shipped"}, headers={"HX-Request": "true"}
+    )
+    assert ok.status_code == 200
+    assert 'id="order-status-badge" hx-swap-oob="true"' in ok.content.decode()
+    order.refresh_from_db()
+    assert order.status == "shipped"
 
 
 @pytest.mark.django_db

@@ -101,7 +101,11 @@ def order_status(request, order_id: int):
     except ApplicationError as exc:
         error = exc.message
     if request.htmx:
-        context = {**_detail_context(request, selectors.order_detail(order_id)), "status_error": error}
+        context = {
+            **_detail_context(request, selectors.order_detail(order_id)),
+            "status_error": error,
+            "oob": True,
+        }
         return render_page(
             request, "console/orders/_status_panel.html", context, status=422 if error else 200
         )
