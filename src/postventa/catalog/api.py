@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from postventa.accounts.permissions import require
 from postventa.catalog import selectors, services
@@ -65,7 +65,7 @@ def product_list(
 def product_create(request, body: ProductIn):
     data = body.dict()
     product = services.product_create(acting_user=request.user, **data)
-    return 201, product
+    return Status(201, product)
 
 
 @router.get("/products/{product_id}", response=ProductOut)
@@ -86,7 +86,7 @@ def product_update(request, product_id: int, body: ProductPatch):
 def product_delete(request, product_id: int):
     require(request.user, "catalog.change")
     services.product_delete(acting_user=request.user, product=_product(product_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/assets", response=AssetPage)
@@ -141,7 +141,7 @@ def asset_create(request, body: AssetIn):
         source=body.source,
         notes=body.notes,
     )
-    return 201, asset
+    return Status(201, asset)
 
 
 @router.get("/assets/{asset_id}", response=AssetOut)
@@ -162,4 +162,4 @@ def asset_update(request, asset_id: int, body: AssetPatch):
 def asset_delete(request, asset_id: int):
     require(request.user, "catalog.change")
     services.asset_delete(acting_user=request.user, asset=_asset(asset_id))
-    return 204, None
+    return Status(204, None)

@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from postventa.accounts.permissions import require
 from postventa.core.errors import NotFound, ValidationFailed
@@ -99,7 +99,7 @@ def order_create(request, body: OrderIn):
     order = services.order_create(
         acting_user=request.user, customer=customer, lines=lines, source="api", **data
     )
-    return 201, _detail(order.pk)
+    return Status(201, _detail(order.pk))
 
 
 @router.post("/import", response=ImportOut)
@@ -177,7 +177,9 @@ def shipment_create(request, order_id: int, body: ShipmentIn):
     require(request.user, "orders.change")
     order = services.get_order(order_id)
     shipment = shipments.shipment_create(acting_user=request.user, order=order, **body.dict())
-    return 201, {**{f: getattr(shipment, f) for f in ShipmentOut.model_fields if f != "events"}, "events": []}
+    return Status(
+        201, {**{f: getattr(shipment, f) for f in ShipmentOut.model_fields if f != "events"}, "events": []}
+    )
 
 
 @router.patch("/{order_id}/shipments/{shipment_id}", response=ShipmentOut)
