@@ -81,10 +81,19 @@ class Timer:
         self.cpu_seconds = time.process_time() - self.cpu_start
 
 
+def cpu_canary() -> float:
+    """Milliseconds for a fixed Python loop: higher than usual means a busy or slower machine."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(2_000_000):
+        total += i % 7
+    return (time.perf_counter() - start) * 1000
+
+
 def load_note() -> str:
     """The machine's load, printed beside figures: other processes on 2 cores slow everything."""
     one, five, _ = os.getloadavg()
-    return f"load average {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} cores"
+    return f"load average {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} cores, cpu canary {cpu_canary():.0f} ms"
 
 
 def table(headers: list[str], rows: list[list[object]]) -> str:

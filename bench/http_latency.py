@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, bench_env, setup_django, summary_ms, table  # noqa: E402
+from common import ROOT, bench_env, load_note, setup_django, summary_ms, table  # noqa: E402
 
 TARGETS_MS = {"detail": 30.0, "list": 50.0, "info": None}
 ADMIN = ("admin", "postventa-admin")
@@ -405,7 +405,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     db = setup_django()
     ctx = prepare(seed=42)
-    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(load_note())
     print(f"bench database: {db}; top buyers: {', '.join(f'#{c} ({n} orders)' for c, n in ctx['heavy'][:3])}")
     port = free_port()
     proc = start_server(port, args.workers)
@@ -464,7 +464,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.explain:
         for ep in endpoints(ctx):
             explain(ctx, ep, args.profile)
-    return {"db": db, "results": results}
+    return {"db": db, "results": results, "load": load_note()}
 
 
 if __name__ == "__main__":
