@@ -10,7 +10,7 @@ from pv_orders_helpers import make_customer
 
 from postventa.catalog.models import Product
 from postventa.core.models import OutboxEvent
-from postventa.customers.models import Customer, CustomerEmail
+from postventa.customers.models import Customer, CustomerEmail, CustomerPhone
 from postventa.orders.importing import CSV_COLUMNS, import_csv
 from postventa.orders.models import Order, OrderLine, OrderStatusChange
 
@@ -90,6 +90,8 @@ def test_good_file_creates_orders_lines_customers_and_events():
     marta = Customer.objects.get(email="marta@example.com")
     assert (marta.first_name, marta.last_name, marta.language) == ("Marta", "Ruiz", "es")
     assert CustomerEmail.objects.filter(email="marta@example.com", customer=marta, is_primary=True).exists()
+    assert marta.phone == "+34600111222"
+    assert CustomerPhone.objects.filter(number="+34600111222", customer=marta).exists()
     assert Order.objects.get(external_id="EXT-2").customer == existing
     assert OutboxEvent.objects.filter(type="order.created").count() == 2
     assert OrderStatusChange.objects.filter(

@@ -7,6 +7,7 @@ existing orders are fetched by key per chunk; rows are written with bulk_create 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 from collections.abc import Callable
 from decimal import Decimal
@@ -56,8 +57,20 @@ def _check_numbers_against_db(specs: list[OrderSpec], result: ImportResult) -> l
 # --- Writing -----------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=20_000)
+def _phone(raw: str) -> str:
+    """E.164 through the CRM's normaliser, or "" when the number cannot be one."""
+    if not raw:
+        return ""
+    try:
+        from postventa.customers.normalise import try_normalise_phone
+    except ImportError:  # pragma: no cover - older CRM
+        return ""
+    return try_normalise_phone(raw) or ""
+
+
 def _customers_for(specs: list[OrderSpec], now: dt.datetime, events: list[dict[str, Any]]) -> dict[str, int]:
-    from postventa.customers.models import Customer, CustomerEmail
+    from postventa.customers.models import Customer, CustomerEmail, CustomerPhone
 
     emails = {s.fields["email"] for s in specs}
     found = dict(values_in(CustomerEmail, "email", emails, ["email", "customer"]))
@@ -78,14 +91,34 @@ def _customers_for(specs: list[OrderSpec], now: dt.datetime, events: list[dict[s
             first_name=f["first_name"],
             last_name=f["last_name"],
             email=f["email"],
-            phone=f["phone"],
+            phone=_phone(f["phone"]),
             language=f["language"],
             created_at=now,
         )
     if to_create:
+        # A phone already on file belongs to someone else (numbers are unique): keep it off the new one.
+        taken = {
+            n
+            for (n,) in values_in(
+                CustomerPhone, "number", {c.phone for c in to_create.values()} - {""}, ["number"]
+            )
+        }
+        for customer in to_create.values():
+            if customer.phone in taken:
+                customer.phone = ""
+            elif customer.phone:
+                taken.add(customer.phone)
+                customer._new_phone = True
         Customer.objects.bulk_create(to_create.values())
         CustomerEmail.objects.bulk_create(
             [CustomerEmail(customer_id=c.pk, email=email, is_primary=True) for email, c in to_create.items()]
+        )
+        CustomerPhone.objects.bulk_create(
+            [
+                CustomerPhone(customer_id=c.pk, number=c.phone, is_primary=True)
+                for c in to_create.values()
+                if getattr(c, "_new_phone", False)
+            ]
         )
         for email, customer in to_create.items():
             found[email] = customer.pk
