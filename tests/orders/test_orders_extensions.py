@@ -18,7 +18,24 @@ def test_gdpr_export_and_erase_keep_totals():
     assert exported[0]["number"] == "PV-1001"
     assert exported[0]["shipping_address"]["postcode"] == "28013"
     assert [line["line_total"] for line in exported[0]["lines"]] == ["499.90", "50.00"]
+    from postventa.orders.models import CarrierInbound, ShipmentEvent
+    from postventa.orders.shipments import carrier_event_apply, shipment_create, store_inbound
+
+    shipment_create(acting_user=None, order=order, carrier="seur", tracking_number="G1")
+    inbound = store_inbound(b'{"recipient": "Luc\xc3\xada Garc\xc3\xada, Calle Mayor 1"}')
+    event = {
+        "carrier": "seur",
+        "tracking_number": "G1",
+        "event_id": "g1",
+        "code": "LABEL_CREATED",
+        "occurred_at": timezone.now(),
+        "description": "",
+        "location": "Madrid",
+    }
+    carrier_event_apply(event=event, raw={"recipient": "Lucía García"}, inbound=inbound)
     GDPR_ERASERS["orders"](customer)
+    assert ShipmentEvent.objects.get(carrier_event_id="g1").raw == {}
+    assert CarrierInbound.objects.get(pk=inbound.pk).body == ""
     order.refresh_from_db()
     assert (order.ship_name, order.ship_line1, order.ship_postcode, order.ship_city) == ("", "", "", "")
     assert str(order.total) == "554.90"

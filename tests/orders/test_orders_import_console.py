@@ -39,6 +39,9 @@ def test_upload_runs_job_and_progress_page_polls_until_done(supervisor_client, s
     ).content.decode()
     assert "every 1s" not in done  # polling stops
     assert Order.objects.count() == 2
+    from postventa.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="orders.imported", actor=supervisor).count() == 1
     # A retried task does not import twice.
     assert import_job_run(job_id=job.pk).status == "done"
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from postventa.accounts.permissions import require
-from postventa.core.errors import ValidationFailed
+from postventa.core.errors import ApplicationError, ValidationFailed
 from postventa.orders.importing import import_csv
 from postventa.orders.models import ImportJob
 
@@ -54,10 +54,18 @@ def import_job_run(*, job_id: int) -> ImportJob:
     try:
         with job.file.open("rb") as fh:
             data = fh.read()
-        result = import_csv(data, skip_invalid=job.skip_invalid, progress=progress, on_parsed=parsed)
-    except ValueError as exc:
+        result = import_csv(
+            data,
+            acting_user=job.created_by,
+            skip_invalid=job.skip_invalid,
+            progress=progress,
+            on_parsed=parsed,
+        )
+    except (ValueError, ApplicationError) as exc:  # a broken file, or the uploader lost the permission
         ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, message=str(exc)[:500], finished_at=timezone.now()
+            status=ImportJob.Status.FAILED,
+            message=getattr(exc, "message", str(exc))[:500],
+            finished_at=timezone.now(),
         )
     else:
         if result.written:

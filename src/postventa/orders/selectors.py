@@ -59,4 +59,6 @@ def find_for_tracking(number: str) -> Order | None:
     number = (number or "").strip()
     if not number or len(number) > 40:
         return None
-    return Order.objects.select_related("customer").filter(number__iexact=number).first()
+    qs = Order.objects.select_related("customer")
+    # Exact first (uses the unique index); customers often type the number in another case.
+    return qs.filter(number=number).first() or qs.filter(number__iexact=number).first()

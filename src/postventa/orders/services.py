@@ -256,6 +256,12 @@ def get_order(order_id: int) -> Order:
 @transaction.atomic
 def order_erase_shipping(*, customer) -> int:
     """GDPR erase: blank the shipping snapshots of the customer's orders; totals stay (tax law)."""
+    from postventa.orders.models import CarrierInbound, ShipmentEvent
+
+    events = ShipmentEvent.objects.filter(shipment__order__customer_id=customer.pk)
+    # Carrier payloads often carry the recipient's name and address: keep the event, drop the body.
+    CarrierInbound.objects.filter(pk__in=events.exclude(inbound=None).values("inbound_id")).update(body="")
+    events.update(raw={})
     return Order.objects.filter(customer_id=customer.pk).update(
         ship_name="", ship_line1="", ship_postcode="", ship_city="", updated_at=timezone.now()
     )
