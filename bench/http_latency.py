@@ -142,7 +142,7 @@ def prepare(seed: int) -> dict:
     from django.db.models import Count, Max, Min
     from django.urls import NoReverseMatch, reverse
 
-    from postventa.accounts.models import User
+    from postventa.accounts.models import ApiToken, User
     from postventa.accounts.tokens import token_create
     from postventa.customers.models import Customer
     from postventa.orders.models import Order
@@ -150,6 +150,7 @@ def prepare(seed: int) -> dict:
     admin = User.objects.filter(username=ADMIN[0]).first()
     if admin is None or not Order.objects.exists():
         raise SystemExit("the bench database is empty: run bench/load_data.py first")
+    ApiToken.objects.filter(user=admin, name="bench http_latency").delete()  # the previous run's
     _token, secret = token_create(
         acting_user=admin, owner=admin, name="bench http_latency", scopes=TOKEN_SCOPES
     )
