@@ -6,6 +6,7 @@ server, the job worker (with its scheduler) and, later, the chat listener as one
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -59,7 +60,7 @@ def web(argv: list[str]) -> int:
 
     _django_setup()
     _collect_static_quietly()
-    os.execv(sys.executable, _granian_args(settings.WEB_HOST, settings.WEB_PORT, settings.WEB_WORKERS))
+    os.execv(sys.executable, _granian_args(settings.WEB_HOST, settings.WEB_PORT, settings.WEB_WORKERS))  # noqa: S606
     return 0  # not reached
 
 
@@ -112,10 +113,8 @@ def serve(argv: list[str]) -> int:
         stopping = True
         for child in children:
             if child.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from postventa.accounts.permissions import ALL_PERMISSIONS, can, has_scope, permissions_of, require
 from postventa.core.errors import PermissionDenied
+from postventa.core.permissions import ALL_PERMISSIONS, can, has_scope, permissions_of, require
 
 # permission: (admin, supervisor, agent, analyst)
 MATRIX = {

@@ -7,9 +7,9 @@ from ninja import Query, Router, Status
 
 from postventa.accounts import selectors, services
 from postventa.accounts.models import User
-from postventa.accounts.permissions import permissions_of, require, require_scope
 from postventa.accounts.schemas import AvailabilityIn, MeOut, TeamIn, TeamOut, TeamPage, UserPage
 from postventa.core.pagination import keyset_page
+from postventa.core.permissions import permissions_of, require, require_scope
 
 router = Router(tags=["accounts"])
 

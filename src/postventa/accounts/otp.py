@@ -16,9 +16,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from postventa.accounts.models import User
-from postventa.accounts.permissions import require
 from postventa.core import audit
 from postventa.core.errors import Conflict, ValidationFailed
+from postventa.core.permissions import require
 
 BACKUP_CODE_COUNT = 8
 DEVICE_NAME = "Authenticator app"

@@ -9,8 +9,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from postventa.accounts.models import ApiToken, Skill, Team, User
-from postventa.accounts.permissions import can
 from postventa.core.models import AuditEntry
+from postventa.core.permissions import can
 
 
 def user_list(*, q: str = "", role: str = "", active: bool | None = None) -> QuerySet[User]:

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from postventa.accounts.models import Availability, Role, Skill, Team, User
-from postventa.accounts.permissions import require
 from postventa.core import audit
 from postventa.core.errors import Conflict, NotFound, ValidationFailed
+from postventa.core.permissions import require
 
 LANGUAGES = ("es", "en")
 _USER_FIELDS = ("first_name", "last_name", "email", "role", "language", "time_zone", "capacity", "is_active")

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from postventa.accounts.models import ApiToken, User
-from postventa.accounts.permissions import SCOPE_AREAS, require
 from postventa.core import audit
 from postventa.core.errors import NotFound, ValidationFailed
+from postventa.core.permissions import SCOPE_AREAS, require
 
 TOKEN_PREFIX = "pv_"
 VALID_SCOPES = frozenset(f"{area}:{mode}" for area in SCOPE_AREAS for mode in ("read", "write"))

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from postventa.accounts.permissions import require
 from postventa.catalog import selectors, services
 from postventa.catalog.models import Asset, Product
 from postventa.catalog.schemas import (
@@ -22,6 +21,7 @@ from postventa.catalog.schemas import (
 )
 from postventa.core.errors import NotFound, ValidationFailed
 from postventa.core.pagination import keyset_page
+from postventa.core.permissions import require
 
 router = Router(tags=["catalog"])
 

@@ -10,12 +10,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from postventa.accounts.permissions import require
 from postventa.catalog.models import Asset, Category, Product
 from postventa.core import audit
 from postventa.core.errors import Conflict, NotFound, ValidationFailed
 from postventa.core.events import emit
 from postventa.core.money import to_money
+from postventa.core.permissions import require
 
 PRODUCT_FIELDS = (
     "name_es",

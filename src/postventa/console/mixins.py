@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import render
 
-from postventa.accounts.permissions import can
+from postventa.core.permissions import can
 
 
 def needs_otp_step(request) -> bool:

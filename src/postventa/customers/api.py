@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from postventa.accounts.permissions import permissions_of, require
 from postventa.core.errors import PermissionDenied
 from postventa.core.pagination import keyset_page
+from postventa.core.permissions import permissions_of, require
 from postventa.customers import consents, gdpr, merge, segments, selectors, services
 from postventa.customers import schemas as s
 from postventa.customers.models import Channel, Customer, Purpose, Segment

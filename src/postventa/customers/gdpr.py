@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from postventa.accounts.permissions import require
 from postventa.core import audit, registry
 from postventa.core.errors import Conflict
 from postventa.core.events import emit
+from postventa.core.permissions import require
 from postventa.customers.models import (
     Consent,
     ConsentEvent,

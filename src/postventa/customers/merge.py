@@ -21,10 +21,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from postventa.accounts.permissions import require
 from postventa.core import audit
 from postventa.core.errors import Conflict, NotFound, ValidationFailed
 from postventa.core.events import emit
+from postventa.core.permissions import require
 from postventa.customers.models import (
     Consent,
     ConsentEvent,

@@ -33,9 +33,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from postventa.accounts.permissions import require
 from postventa.core import audit
 from postventa.core.errors import Conflict, ValidationFailed
+from postventa.core.permissions import require
 from postventa.customers.models import Customer, Language, Segment
 from postventa.customers.normalise import reject_nul
 

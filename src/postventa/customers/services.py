@@ -15,10 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from postventa.accounts.permissions import require
 from postventa.core import audit
 from postventa.core.errors import Conflict, NotFound, ValidationFailed
 from postventa.core.events import emit
+from postventa.core.permissions import require
 from postventa.customers.models import (
     Address,
     Customer,

@@ -9,9 +9,9 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from postventa.accounts.permissions import require
 from postventa.core.errors import NotFound, ValidationFailed
 from postventa.core.pagination import keyset_page
+from postventa.core.permissions import require
 from postventa.orders import importing, pipeline, selectors, services, shipments
 from postventa.orders.models import Order, Shipment
 from postventa.orders.schemas import (

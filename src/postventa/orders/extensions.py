@@ -50,7 +50,7 @@ def no_order_in_days(qs, params: dict[str, Any]):
 
 
 def orders_panel(customer, user) -> dict[str, Any] | None:
-    from postventa.accounts.permissions import can
+    from postventa.core.permissions import can
     from postventa.orders.selectors import orders_of_customer
 
     if not can(user, "orders.view"):
@@ -59,8 +59,8 @@ def orders_panel(customer, user) -> dict[str, Any] | None:
 
 
 def assets_panel(customer, user) -> dict[str, Any] | None:
-    from postventa.accounts.permissions import can
     from postventa.catalog.selectors import assets_of_customer
+    from postventa.core.permissions import can
 
     if not can(user, "catalog.view"):
         return None

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from postventa.accounts.permissions import require
 from postventa.core import audit
 from postventa.core.events import EVENT_TYPES, _wake_worker
 from postventa.core.models import OutboxEvent
+from postventa.core.permissions import require
 from postventa.orders.bulk import fast_insert, values_in
 from postventa.orders.import_parsing import (  # noqa: F401  (re-exported for callers)
     CHUNK,

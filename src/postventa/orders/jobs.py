@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from postventa.accounts.permissions import require
 from postventa.core.errors import ApplicationError, ValidationFailed
+from postventa.core.permissions import require
 from postventa.orders.importing import import_csv
 from postventa.orders.models import ImportJob
 

@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from postventa.accounts.permissions import require
 from postventa.core import audit
 from postventa.core.errors import Conflict, NotFound, ValidationFailed
 from postventa.core.events import emit
 from postventa.core.money import to_money
+from postventa.core.permissions import require
 from postventa.customers.timeline import timeline_record
 from postventa.orders import pipeline
 from postventa.orders.models import Order, OrderLine, OrderStatusChange

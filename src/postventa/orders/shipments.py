@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from postventa.accounts.permissions import require
 from postventa.core import audit
 from postventa.core.errors import Conflict, ValidationFailed
 from postventa.core.events import emit
+from postventa.core.permissions import require
 from postventa.orders import pipeline
 from postventa.orders.models import CarrierInbound, Order, Shipment, ShipmentEvent
 from postventa.orders.services import order_change_status

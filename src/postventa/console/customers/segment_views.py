@@ -9,11 +9,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from postventa.accounts.permissions import can
 from postventa.console.customers.forms import SegmentForm, condition_help
 from postventa.console.mixins import flash_error, render_page, staff_required
 from postventa.core.errors import ApplicationError, NotFound
 from postventa.core.pagination import keyset_page
+from postventa.core.permissions import can
 from postventa.customers import segments, selectors
 from postventa.customers.models import Segment
 

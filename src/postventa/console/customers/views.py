@@ -13,11 +13,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from postventa.accounts.permissions import can
 from postventa.console.customers.forms import AddressForm, CustomerForm
 from postventa.console.mixins import render_page, staff_required
 from postventa.core.errors import ApplicationError, NotFound
 from postventa.core.pagination import keyset_page
+from postventa.core.permissions import can
 from postventa.customers import selectors, services
 from postventa.customers.models import Channel, ConsentStatus, Language, Purpose, Tag
 from postventa.customers.panels import panels_for

@@ -7,9 +7,9 @@ import datetime as dt
 from django.db.models import Count
 from django.utils import timezone
 
-from postventa.accounts.permissions import can
 from postventa.console.mixins import render_page, staff_required
 from postventa.core.models import OutboxEvent, WebhookDelivery
+from postventa.core.permissions import can
 from postventa.customers.models import Customer
 from postventa.orders import pipeline
 from postventa.orders.models import Order

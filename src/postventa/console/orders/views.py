@@ -13,10 +13,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from postventa.accounts.permissions import can
 from postventa.console.mixins import flash_error, render_page, staff_required
 from postventa.core.errors import ApplicationError
 from postventa.core.pagination import keyset_page
+from postventa.core.permissions import can
 from postventa.orders import pipeline, selectors, services
 from postventa.orders.import_parsing import CSV_COLUMNS, REQUIRED_COLUMNS
 from postventa.orders.jobs import import_job_create

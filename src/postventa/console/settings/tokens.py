@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from postventa.accounts import selectors, tokens
 from postventa.accounts.models import User
-from postventa.accounts.permissions import SCOPE_AREAS, can
 from postventa.console.mixins import render_page, staff_required
 from postventa.core.errors import ApplicationError, ValidationFailed
+from postventa.core.permissions import SCOPE_AREAS, can
 
 EXPIRY_CHOICES = (("", _("Never")), ("30", _("30 days")), ("90", _("90 days")), ("365", _("1 year")))
 

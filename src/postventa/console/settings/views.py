@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from postventa.accounts import otp, selectors, services
 from postventa.accounts.models import Role, Skill, Team, User
-from postventa.accounts.permissions import can
 from postventa.console.mixins import render_page, staff_required
 from postventa.core.errors import ApplicationError
+from postventa.core.permissions import can
 
 SETTINGS_PERMISSIONS = ("users.manage", "teams.manage", "tokens.manage", "webhooks.manage", "audit.view")
 
