@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from postventa.core.events import Event, receiver
+from postventa.core.outbox import non_atomic
 from postventa.orders import pipeline
 
 
 @receiver("order.status_changed", key="orders.notify_status")
+# Outside the outbox transaction: the notification row commits before the SMTP send, so a
+# crash after sending can never send again (see notifications.services).
+@non_atomic
 def notify_status(event: Event) -> None:
     status = pipeline.STATUSES.get(event.payload.get("to", ""))
     if status is None or not status.customer_visible:
