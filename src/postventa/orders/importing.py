@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from postventa.core import audit
-from postventa.core.events import EVENT_TYPES, _wake_worker
-from postventa.core.models import OutboxEvent
+from postventa.core.bulk import fast_insert, values_in
+from postventa.core.events import EVENT_TYPES, emit_many
 from postventa.core.permissions import require
-from postventa.orders.bulk import fast_insert, values_in
 from postventa.orders.import_parsing import (  # noqa: F401  (re-exported for callers)
     CHUNK,
     COMPARED,
@@ -342,9 +341,7 @@ def _write_chunk(specs: list[OrderSpec], result: ImportResult, source: str) -> N
         ]
         result.updated += len(changed)
     if events:
-        # The same rows core.events.emit writes, in one statement instead of one per order.
-        fast_insert(OutboxEvent, events)
-        transaction.on_commit(_wake_worker)
+        emit_many(events)
 
 
 def import_specs(
