@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "postventa.notifications",
     "postventa.catalog",
     "postventa.orders",
+    "postventa.helpdesk",
     "postventa.console",
     "postventa.portal",
     "postventa.demo",

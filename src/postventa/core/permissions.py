@@ -29,6 +29,9 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(
         "webhooks.manage",
         "audit.view",
         "analytics.view",
+        "tickets.view",
+        "tickets.change",
+        "tickets.manage",
     }
 )
 
@@ -49,15 +52,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "segments.change",
             "teams.manage",
             "tokens.manage",
+            "tickets.change",
+            "tickets.manage",
         }
     ),
-    "agent": frozenset(_VIEW - {"analytics.view"} | {"customers.change", "orders.change"}),
+    "agent": frozenset(_VIEW - {"analytics.view"} | {"customers.change", "orders.change", "tickets.change"}),
     "analyst": frozenset(_VIEW | {"segments.change"}),
 }
 
 # API token scopes: area -> permissions that a read / write scope unlocks. "accounts" covers
 # users, teams and skills (reading lists needs accounts:read even for users.manage).
-SCOPE_AREAS = ("accounts", "customers", "catalog", "orders", "segments", "webhooks")
+SCOPE_AREAS = ("accounts", "customers", "catalog", "orders", "segments", "webhooks", "tickets")
 # Permission areas that share one token scope area.
 _SCOPE_AREA_OF = {"users": "accounts", "teams": "accounts", "tokens": "accounts", "audit": "accounts"}
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HelpdeskConfig(AppConfig):
+    name = "postventa.helpdesk"
+    label = "helpdesk"
+    verbose_name = _("Helpdesk")
+
+    def ready(self) -> None:
+        from postventa.helpdesk import registration
+
+        registration.register_all()
