@@ -265,3 +265,11 @@ def test_patch_is_all_or_nothing(api):
     assert r.status_code == 422
     body = api.get(f"{BASE}/{cid}").json()
     assert body["first_name"] == "Ana" and body["tags"] == ["vip"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["¹", "²³", "9" * 40, "٣٤٥٦٧٨٩"])
+def test_search_with_unusual_digits_is_not_a_server_error(api, q):
+    response = api.get("/api/v1/customers/", q=q)
+    assert response.status_code == 200
+    assert response.json()["items"] == []

@@ -102,13 +102,14 @@ def customer_search(
             cond |= Q(first_name__istartswith=first, last_name__istartswith=last.strip())
         if "@" in q:
             cond |= Q(pk__in=CustomerEmail.objects.filter(email__startswith=q.lower()).values("customer_id"))
-        digits = "".join(ch for ch in q if ch.isdigit() or ch == "+")
+        digits = "".join(ch for ch in q if ch in "0123456789+")
         if len(digits) >= 6:
             number = try_normalise_phone(q)
             cond |= Q(phone__contains=digits.lstrip("+"))
             if number:
                 cond |= Q(pk__in=CustomerPhone.objects.filter(number=number).values("customer_id"))
-        if q.isdigit():
+        # ASCII only: "¹".isdigit() is true but int() refuses it; 18 digits fit a bigint.
+        if q.isascii() and q.isdigit() and len(q) <= 18:
             cond |= Q(pk=int(q))
         qs = qs.filter(cond)
     if email:
