@@ -22,4 +22,5 @@ urlpatterns = [
     path("lockouts/", lockouts.lockout_list, name="settings_lockouts"),
     path("lockouts/<int:attempt_id>/unlock/", lockouts.lockout_reset, name="settings_lockout_reset"),
     path("webhooks/", include("postventa.console.settings.webhook_urls")),
+    path("calendars/", include("postventa.console.settings.calendars_urls")),
 ]
