@@ -90,6 +90,7 @@ def _mount() -> None:
     api.add_router("/orders", orders_router)
     api.add_router("/webhooks", core_router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/automation", "postventa.helpdesk.automation.api.router")
 
 
 _mount()

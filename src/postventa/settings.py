@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "postventa.catalog",
     "postventa.orders",
     "postventa.helpdesk",
+    "postventa.helpdesk.automation",
     "postventa.console",
     "postventa.portal",
     "postventa.demo",
