@@ -11,4 +11,5 @@ urlpatterns = [
     path("catalog/", include("postventa.console.catalog.urls")),
     path("orders/", include("postventa.console.orders.urls")),
     path("settings/", include("postventa.console.settings.urls")),
+    path("search/", include("postventa.console.search.urls")),
 ]
