@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "postventa.catalog",
     "postventa.orders",
     "postventa.helpdesk",
+    "postventa.helpdesk.sla",
     "postventa.helpdesk.automation",
     "postventa.console",
     "postventa.portal",
