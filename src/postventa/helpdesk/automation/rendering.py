@@ -26,8 +26,16 @@ PLACEHOLDERS = (
     "agent.name",
 )
 MAX_LENGTH = 20000
+# Filters that would switch off HTML escaping or dump structures.
+BLOCKED_FILTERS = {"safe", "safeseq", "pprint", "unordered_list"}
 
-_ENGINE = Engine(builtins=["django.template.defaultfilters"], libraries={}, loaders=[], app_dirs=False)
+
+class _SandboxEngine(Engine):
+    # Engine adds its default tag libraries to `builtins`; the sandbox keeps the filters only.
+    default_builtins = ["django.template.defaultfilters"]
+
+
+_ENGINE = _SandboxEngine(builtins=[], libraries={}, loaders=[], app_dirs=False)
 
 
 def _variables(nodelist) -> list[str]:
@@ -44,6 +52,15 @@ def _variables(nodelist) -> list[str]:
     return names
 
 
+def _filters(nodelist) -> set[str]:
+    return {
+        getattr(func, "_filter_name", getattr(func, "__name__", ""))
+        for node in nodelist
+        if isinstance(node, VariableNode)
+        for func, _args in node.filter_expression.filters
+    }
+
+
 def compile_template(text: str):
     """Parse `text`, refusing tags and unknown placeholders with a sentence the author can act on."""
     if len(text or "") > MAX_LENGTH:
@@ -56,6 +73,12 @@ def compile_template(text: str):
         raise ValidationFailed(
             _("The reply template is not valid: %(error)s. Placeholders look like {{ customer.first_name }}.")
             % {"error": str(exc)},
+            code="bad_template",
+        )
+    unsafe = sorted(_filters(template.nodelist) & BLOCKED_FILTERS)
+    if unsafe:
+        raise ValidationFailed(
+            _("These filters are not allowed in macros: %(names)s.") % {"names": ", ".join(unsafe)},
             code="bad_template",
         )
     unknown = sorted({name for name in _variables(template.nodelist) if name not in PLACEHOLDERS})
