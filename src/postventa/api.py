@@ -84,12 +84,16 @@ def _mount() -> None:
     from postventa.core.api import router as core_router
     from postventa.customers.api import router as customers_router
     from postventa.orders.api import router as orders_router
+    from postventa.messaging.phone.api import router as phone_router
+    from postventa.messaging.whatsapp.api import router as whatsapp_router
 
     api.add_router("/customers", customers_router)
     api.add_router("/catalog", catalog_router)
     api.add_router("/orders", orders_router)
     api.add_router("/webhooks", core_router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/whatsapp", whatsapp_router)
+    api.add_router("/phone", phone_router)
     api.add_router("/automation", "postventa.helpdesk.automation.api.router")
 
 

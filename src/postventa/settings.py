@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "postventa.catalog",
     "postventa.orders",
     "postventa.helpdesk",
+    "postventa.messaging.whatsapp",
+    "postventa.messaging.phone",
     "postventa.helpdesk.sla",
     "postventa.helpdesk.automation",
     "postventa.console",

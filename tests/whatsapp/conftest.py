@@ -1,0 +1,44 @@
+"""Fixtures for WhatsApp tests: the fake Cloud API server, an account pointing at it, a webhook poster."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from wa_fake import APP_SECRET, PHONE_NUMBER_ID, TOKEN, VERIFY_TOKEN, FakeCloudApi, sign
+
+
+@pytest.fixture
+def cloud_api():
+    fake = FakeCloudApi()
+    fake.thread.start()
+    try:
+        yield fake
+    finally:
+        fake.server.shutdown()
+        fake.server.server_close()
+
+
+@pytest.fixture
+def wa_account(db, cloud_api):
+    from postventa.messaging.whatsapp.models import WhatsAppAccount
+
+    return WhatsAppAccount.objects.create(
+        name="Tienda", phone_number_id=PHONE_NUMBER_ID, display_phone_number="+34 910 000 000",
+        access_token=TOKEN, app_secret=APP_SECRET, verify_token=VERIFY_TOKEN, base_url=cloud_api.base_url,
+        api_version="v21.0",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def post_webhook(client):
+    def post(payload, *, signature: str | None = "auto", raw: bytes | None = None):
+        body = raw if raw is not None else json.dumps(payload).encode()
+        headers = {}
+        if signature == "auto":
+            headers["X-Hub-Signature-256"] = sign(body)
+        elif signature is not None:
+            headers["X-Hub-Signature-256"] = signature
+        return client.generic("POST", "/api/v1/whatsapp/webhook", body, content_type="application/json", headers=headers)
+
+    return post

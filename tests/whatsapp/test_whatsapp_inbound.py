@@ -1,0 +1,133 @@
+"""Webhook in: signature, handshake, raw storage, tickets, threading, duplicates, media, statuses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from wa_fake import VERIFY_TOKEN, notification, sign, text_message
+
+from postventa.helpdesk.models import Attachment, Message, Ticket
+from postventa.messaging.whatsapp.models import InboundWhatsApp, WhatsAppContact
+
+pytestmark = pytest.mark.django_db
+
+
+def test_verification_handshake_echoes_the_challenge(client, wa_account):
+    ok = client.get("/api/v1/whatsapp/webhook", {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"})
+    assert ok.status_code == 200
+    assert ok.content == b"1158201444"
+    bad = client.get("/api/v1/whatsapp/webhook", {"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "1"})
+    assert bad.status_code == 403
+    wrong_mode = client.get("/api/v1/whatsapp/webhook", {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1"})
+    assert wrong_mode.status_code == 403
+
+
+def test_missing_or_bad_signature_writes_nothing(post_webhook, wa_account):
+    payload = notification(messages=[text_message("Hola")])
+    assert post_webhook(payload, signature=None).status_code == 401
+    assert post_webhook(payload, signature=sign(b"other body")).status_code == 403
+    assert post_webhook(payload, signature=sign(json.dumps(payload).encode(), "wrong-secret")).status_code == 403
+    assert post_webhook(payload, signature="md5=abc").status_code == 403
+    assert InboundWhatsApp.objects.count() == 0
+    assert Ticket.objects.count() == 0
+
+
+def test_text_message_creates_customer_and_ticket(post_webhook, wa_account):
+    response = post_webhook(notification(messages=[text_message("Mi lavadora no centrifuga", wamid="wamid.A1")]))
+    assert response.status_code == 200
+    row = InboundWhatsApp.objects.get()
+    assert row.status == "processed" and row.message_count == 1
+    assert json.loads(row.raw)["entry"][0]["id"] == "102290129340398"
+    ticket = Ticket.objects.get()
+    assert ticket.channel == "whatsapp"
+    assert ticket.customer.phone == "+34600111222"
+    assert ticket.customer.first_name == "Lucía" and ticket.customer.last_name == "Pérez"
+    message = ticket.messages.get()
+    assert message.body_text == "Mi lavadora no centrifuga"
+    assert message.external_id == "wamid.A1"
+    assert message.direction == "inbound" and message.data["wa_id"] == "34600111222"
+    contact = WhatsAppContact.objects.get()
+    assert contact.customer_id == ticket.customer_id and contact.last_inbound_at is not None
+
+
+def test_second_message_threads_and_duplicate_is_ignored(post_webhook, wa_account):
+    post_webhook(notification(messages=[text_message("Hola", wamid="wamid.1")]))
+    post_webhook(notification(messages=[text_message("¿Seguís ahí?", wamid="wamid.2")]))
+    again = post_webhook(notification(messages=[text_message("Hola", wamid="wamid.1")]))
+    assert again.status_code == 200
+    assert Ticket.objects.count() == 1
+    ticket = Ticket.objects.get()
+    assert [m.body_text for m in ticket.messages.all()] == ["Hola", "¿Seguís ahí?"]
+    assert ticket.customer_message_count == 2
+    assert InboundWhatsApp.objects.order_by("id").last().status == "ignored"
+
+
+def test_another_customer_gets_another_ticket(post_webhook, wa_account):
+    post_webhook(notification(messages=[text_message("Hola", wamid="wamid.x")]))
+    post_webhook(notification(messages=[text_message("Buenas", wamid="wamid.y", wa_id="34611222333")], wa_id="34611222333", name="Pau"))
+    assert Ticket.objects.count() == 2
+    assert sorted(Ticket.objects.values_list("customer__phone", flat=True)) == ["+34600111222", "+34611222333"]
+
+
+def test_malformed_json_is_kept_and_answered_400(post_webhook, wa_account):
+    raw = b'{"object": "whatsapp_business_account", "entry": [ broken'
+    response = post_webhook(None, raw=raw)
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_json"
+    row = InboundWhatsApp.objects.get()
+    assert row.raw == raw.decode() and row.status == "failed" and "JSON" in row.error
+
+
+def test_unknown_type_is_stored_as_unsupported(post_webhook, wa_account):
+    item = {"from": "34600111222", "id": "wamid.U", "timestamp": "1732530000", "type": "unsupported",
+            "errors": [{"code": 131051, "title": "Message type unknown"}]}  # fmt: skip
+    post_webhook(notification(messages=[item]))
+    message = Message.objects.get(external_id="wamid.U")
+    assert message.body_text == "[unsupported message type]"
+    assert message.data["whatsapp_type"] == "unsupported"
+
+
+def test_image_is_fetched_into_an_attachment(post_webhook, wa_account, cloud_api):
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 200
+    cloud_api.media["1234567890"] = (png, "image/png")
+    item = {"from": "34600111222", "id": "wamid.IMG", "timestamp": "1732530000", "type": "image",
+            "image": {"caption": "La puerta rota", "mime_type": "image/png", "sha256": "x", "id": "1234567890"}}  # fmt: skip
+    post_webhook(notification(messages=[item]))
+    message = Message.objects.get(external_id="wamid.IMG")
+    assert message.body_text == "La puerta rota"
+    attachment = Attachment.objects.get(message=message)
+    assert attachment.content_type == "image/png" and attachment.size == len(png)
+    with attachment.file.open("rb") as fh:
+        assert fh.read() == png
+    # The media description and the download both carried the account's token.
+    gets = [r for r in cloud_api.requests if r["method"] == "GET"]
+    assert [r["path"] for r in gets] == ["/v21.0/1234567890", "/download/1234567890"]
+    assert all(r["auth"] == "Bearer EAAG-test-token" for r in gets)
+
+
+def test_media_too_large_keeps_the_message_with_a_note(post_webhook, wa_account, cloud_api, settings):
+    settings.HELPDESK_MAX_ATTACHMENT_BYTES = 100
+    cloud_api.media["999"] = (b"%PDF-1.4" + b"x" * 500, "application/pdf")
+    item = {"from": "34600111222", "id": "wamid.BIG", "timestamp": "1732530000", "type": "document",
+            "document": {"filename": "factura.pdf", "mime_type": "application/pdf", "id": "999"}}  # fmt: skip
+    post_webhook(notification(messages=[item]))
+    message = Message.objects.get(external_id="wamid.BIG")
+    assert message.attachments.count() == 0
+    assert "could not be downloaded" in message.body_text
+    assert message.data["media_id"] == "999"
+
+
+def test_unknown_sender_number_fails_into_dead_letter_and_retries(post_webhook, wa_account, admin_user):
+    from postventa.messaging.whatsapp.services import inbound_retry
+
+    post_webhook(notification(messages=[text_message("x", wa_id="12", wamid="wamid.S")], wa_id="12"))
+    row = InboundWhatsApp.objects.get()
+    assert row.status == "failed" and row.error
+    assert Ticket.objects.count() == 0
+    # After fixing the data (here: the raw payload) an admin retries and the message arrives.
+    row.raw = row.raw.replace('"12"', '"34600111222"')
+    row.save()
+    row = inbound_retry(acting_user=admin_user, inbound_id=row.pk)
+    assert row.status == "processed" and row.attempts == 2
+    assert Message.objects.filter(external_id="wamid.S").exists()
