@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "postventa.catalog",
     "postventa.orders",
     "postventa.helpdesk",
+    "postventa.messaging.chat",
     "postventa.messaging.whatsapp",
     "postventa.messaging.phone",
     "postventa.helpdesk.sla",
@@ -219,7 +220,9 @@ else:
 CHANNEL_LAYERS = (
     {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     if REDIS_URL
-    else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Embedded: a SQLite file shared by the web (WSGI) and chat (ASGI) processes, no server needed.
+    else {"default": {"BACKEND": "postventa.messaging.chat.layers.SQLiteChannelLayer",
+                      "CONFIG": {"path": str(VAR_DIR / "chat-layer.sqlite3")}}}
 )
 
 # --- Auth ------------------------------------------------------------------------------------------
@@ -305,6 +308,8 @@ PUBLIC_RATE_LIMIT_PER_MINUTE = envint("PUBLIC_RATE_LIMIT_PER_MINUTE", 20)
 WEB_PORT = envint("PORT", 8000)
 WEB_HOST = env("HOST", "127.0.0.1")
 WEB_WORKERS = envint("WEB_WORKERS", 2)
+CHAT_PORT = envint("CHAT_PORT", 8001)  # the ASGI listener for chat WebSockets
+CHAT_HOST = env("CHAT_HOST", WEB_HOST)
 API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
 
 LOGGING = {
