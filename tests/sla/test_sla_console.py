@@ -160,3 +160,18 @@ def test_badge_states_from_ticket_columns(db, django_assert_num_queries):
     assert 'data-sla="met"' in render_badge(ticket, now)
     ticket.sla_policy_id = None
     assert render_badge(ticket, now) == ""
+
+
+def test_ticket_panel_lists_the_clocks(db, make_policy, inbound):
+    from postventa.helpdesk.sla.services import sla_apply
+
+    make_policy("Estándar")
+    now = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
+    ticket, _m, _c = inbound(now=now)
+    sla_apply(ticket, now=now)
+    ticket.refresh_from_db()
+    html = Template("{% load sla %}{% sla_panel ticket now %}").render(
+        Context({"ticket": ticket, "now": now + dt.timedelta(minutes=10)})
+    )
+    assert "First response" in html and "Resolution" in html and "Estándar" in html
+    assert "due in 50m" in html

@@ -284,3 +284,28 @@ def test_next_response_cycle_restarts_and_keeps_its_misses(make_policy, inbound,
     ticket.refresh_from_db()
     assert ticket.next_response_due_at == at(2026, 6, 1, 12, 30)
     assert Ticket.objects.filter(pk=ticket.pk, sla_first_response_breached=False).exists()
+
+
+def test_policy_change_reapplies_to_open_tickets_and_outcomes_are_kept(
+    make_policy, inbound, agent, drain_outbox
+):
+    from postventa.helpdesk.sla import selectors
+
+    policy = make_policy(first_response_minutes=60, resolution_minutes=None)
+    open_ticket, _m, _c = inbound(now=at(2026, 6, 1, 10), external_id="<o@x>")
+    done_ticket, _m, _c = inbound("Otra", now=at(2026, 6, 1, 10), external_id="<d@x>", subject="Otra")
+    helpdesk.reply(
+        ticket=done_ticket, acting_user=agent, body="Hecho", status="solved", now=at(2026, 6, 1, 10, 30)
+    )
+    settle(drain_outbox, at(2026, 6, 1, 10, 31))
+    policy.first_response_minutes = 30
+    policy.save()
+    assert sla.sla_reapply_unsolved(now=at(2026, 6, 1, 10, 32)) == 1
+    open_ticket.refresh_from_db()
+    assert open_ticket.first_response_due_at == at(2026, 6, 1, 10, 30)
+    outcome = selectors.outcomes([open_ticket.pk, done_ticket.pk])
+    assert outcome[done_ticket.pk]["first_response"]["achieved_at"] == at(2026, 6, 1, 10, 30)
+    assert outcome[done_ticket.pk]["first_response"]["breached_at"] is None
+    assert outcome[open_ticket.pk]["first_response"]["achieved_at"] is None
+    stats = {r["metric"]: r for r in selectors.achievement(since=at(2026, 6, 1), until=at(2026, 6, 2))}
+    assert stats["first_response"]["total"] == 2 and stats["first_response"]["achieved_in_time"] == 1

@@ -203,6 +203,7 @@ def policy_save(
     policy.reassign_user = _user(reassign_user_id, "reassign_user_id", "tickets.change")
     policy.save()
     policy.notify_users.set([u for u in notify if u is not None])
+    transaction.on_commit(_reapply_later)
     audit.record(
         actor=acting_user,
         action="sla_policy.updated" if before else "sla_policy.created",
@@ -219,3 +220,10 @@ def policy_delete(*, acting_user, policy_id: int) -> None:
     policy = policy_get(policy_id)
     audit.record(actor=acting_user, action="sla_policy.deleted", target=policy)
     policy.delete()
+    transaction.on_commit(_reapply_later)
+
+
+def _reapply_later() -> None:
+    from postventa.helpdesk.sla import tasks
+
+    tasks.reapply_unsolved()

@@ -216,6 +216,29 @@ def _sync_ticket(ticket: Ticket, policy: SlaPolicy | None, clocks: dict[str, Tic
     )
 
 
+def sla_reapply_unsolved(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Re-run sla_apply on every unsolved ticket (after a policy changed). Returns how many.
+
+    One short transaction per ticket, so the inbox is never locked for long.
+    """
+    from postventa.helpdesk.models import UNSOLVED
+
+    done = 0
+    last_id = 0
+    while True:
+        ids = list(
+            Ticket.objects.filter(status__in=UNSOLVED, pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return done
+        for pk in ids:
+            sla_apply(Ticket(pk=pk), now=now)
+            done += 1
+        last_id = ids[-1]
+
+
 # --- warnings and breaches ---------------------------------------------------------------------
 
 

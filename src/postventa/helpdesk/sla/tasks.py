@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from postventa.helpdesk.sla import services
 
@@ -12,3 +12,9 @@ from postventa.helpdesk.sla import services
 def sla_check_periodically() -> dict[str, int]:
     # Warnings before breach and escalation at breach, each once per clock (and cycle).
     return services.sla_check()
+
+
+@db_task()
+def reapply_unsolved() -> int:
+    # After a policy is saved or deleted: open tickets get the new targets without waiting for an event.
+    return services.sla_reapply_unsolved()
