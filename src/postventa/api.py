@@ -83,9 +83,10 @@ def _mount() -> None:
     from postventa.catalog.api import router as catalog_router
     from postventa.core.api import router as core_router
     from postventa.customers.api import router as customers_router
-    from postventa.orders.api import router as orders_router
+    from postventa.helpdesk.api import router as helpdesk_router
     from postventa.messaging.phone.api import router as phone_router
     from postventa.messaging.whatsapp.api import router as whatsapp_router
+    from postventa.orders.api import router as orders_router
 
     api.add_router("/customers", customers_router)
     api.add_router("/catalog", catalog_router)
@@ -95,6 +96,7 @@ def _mount() -> None:
     api.add_router("/whatsapp", whatsapp_router)
     api.add_router("/phone", phone_router)
     api.add_router("/automation", "postventa.helpdesk.automation.api.router")
+    api.add_router("/tickets", helpdesk_router)
 
 
 _mount()

@@ -1,0 +1,120 @@
+"""Shared steps of every ticket write: numbering, history rows, audit, events, timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import F
+
+from postventa.core import audit
+from postventa.core.events import emit
+from postventa.helpdesk.models import Message, Ticket, TicketChange, TicketSequence, TicketThreadKey
+
+FIRST_NUMBER = 1001
+
+
+def next_number() -> int:
+    """The next human ticket number, under a row lock so concurrent creates never share one."""
+    seq, _created = TicketSequence.objects.select_for_update().get_or_create(
+        name="ticket", defaults={"last_value": FIRST_NUMBER - 1}
+    )
+    TicketSequence.objects.filter(pk=seq.pk).update(last_value=F("last_value") + 1)
+    seq.refresh_from_db(fields=["last_value"])
+    return int(seq.last_value)
+
+
+def _label(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)[:2000]
+
+
+def actor_label(user) -> str:
+    if user is None:
+        return "system"
+    return (user.get_full_name() or user.get_username())[:200]
+
+
+def record_changes(
+    ticket: Ticket, changes: dict[str, tuple[Any, Any]], *, actor, now: dt.datetime, action: str = "ticket.updated"
+) -> None:
+    """One TicketChange per field plus one audit row for staff actions."""
+    if not changes:
+        return
+    TicketChange.objects.bulk_create(
+        [
+            TicketChange(
+                ticket=ticket,
+                actor=actor if getattr(actor, "pk", None) else None,
+                actor_label=actor_label(actor),
+                field=field,
+                old_value=_label(old),
+                new_value=_label(new),
+                created_at=now,
+            )
+            for field, (old, new) in changes.items()
+        ]
+    )
+    if actor is not None:
+        audit.record(
+            actor=actor,
+            action=action,
+            target=ticket,
+            changes={field: [_label(old), _label(new)] for field, (old, new) in changes.items()},
+        )
+
+
+def ticket_payload(ticket: Ticket, **extra: Any) -> dict[str, Any]:
+    return {
+        "ticket_id": ticket.pk,
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "type": ticket.type,
+        "channel": ticket.channel,
+        "team_id": ticket.team_id,
+        "assignee_id": ticket.assignee_id,
+        "customer_id": ticket.customer_id,
+        **extra,
+    }
+
+
+def emit_ticket(event_type: str, ticket: Ticket, *, actor=None, **extra: Any) -> None:
+    emit(
+        event_type,
+        payload=ticket_payload(ticket, **extra),
+        customer_id=ticket.customer_id,
+        actor_id=getattr(actor, "pk", None),
+    )
+
+
+def emit_message(ticket: Ticket, message: Message, *, actor=None, **extra: Any) -> None:
+    """ticket.message_added: what channels listen to, to deliver outbound public replies."""
+    emit_ticket(
+        "ticket.message_added",
+        ticket,
+        actor=actor,
+        message_id=message.pk,
+        kind=message.kind,
+        direction=message.direction,
+        message_channel=message.channel,
+        author_user_id=message.author_user_id,
+        author_customer_id=message.author_customer_id,
+        **extra,
+    )
+
+
+def add_thread_keys(ticket: Ticket, channel: str, keys) -> None:
+    """Remember external keys of this conversation; a key already on a ticket keeps its ticket."""
+    clean = sorted({(k or "").strip()[:300] for k in keys if (k or "").strip()})
+    if not clean:
+        return
+    have = set(TicketThreadKey.objects.filter(channel=channel, key__in=clean).values_list("key", flat=True))
+    TicketThreadKey.objects.bulk_create(
+        [TicketThreadKey(ticket=ticket, channel=channel, key=k) for k in clean if k not in have],
+        ignore_conflicts=True,
+    )

@@ -1,0 +1,168 @@
+"""Reads of tickets shaped for the inbox, the workspace, the API and the portal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from postventa.core.errors import NotFound, ValidationFailed
+from postventa.helpdesk import access
+from postventa.helpdesk.models import (
+    UNSOLVED,
+    Attachment,
+    Message,
+    Priority,
+    SavedView,
+    Status,
+    Ticket,
+    TicketChange,
+)
+
+# Filters an inbox view understands (also what a SavedView stores).
+FILTER_KEYS = ("status", "team", "assignee", "priority", "customer_id", "q", "channel", "tag", "type")
+
+
+def _pk(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**62 else None
+
+
+def clean_filters(raw: dict[str, Any]) -> dict[str, str]:
+    """Keep the known filter keys with short string values (a saved view stores exactly this)."""
+    out: dict[str, str] = {}
+    for key in FILTER_KEYS:
+        value = raw.get(key)
+        if value is None or value == "":
+            continue
+        value = str(value).replace("\x00", "").strip()[:120]
+        if value:
+            out[key] = value
+    return out
+
+
+def ticket_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Ticket]:
+    """Tickets `user` may see, filtered. Filter values:
+
+    status: a status, "unsolved" (default when absent is all) · team: id or "none" ·
+    assignee: id, "me" or "none" · priority · customer_id · q (subject or number) · channel ·
+    tag · type.
+    """
+    f = clean_filters(filters or {})
+    qs = access.visible_tickets(user)
+    status = f.get("status", "")
+    if status == "unsolved":
+        qs = qs.filter(status__in=UNSOLVED)
+    elif status:
+        if status not in Status.values:
+            raise ValidationFailed(_("Unknown status %(value)s.") % {"value": status}, code="bad_status")
+        qs = qs.filter(status=status)
+    team = f.get("team", "")
+    if team == "none":
+        qs = qs.filter(team__isnull=True)
+    elif team:
+        qs = qs.filter(team_id=_pk(team) or 0)
+    assignee = f.get("assignee", "")
+    if assignee == "me":
+        qs = qs.filter(assignee_id=getattr(user, "pk", 0))
+    elif assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif assignee:
+        qs = qs.filter(assignee_id=_pk(assignee) or 0)
+    if f.get("priority"):
+        if f["priority"] not in Priority.values:
+            raise ValidationFailed(_("Unknown priority %(value)s.") % {"value": f["priority"]}, code="bad_priority")
+        qs = qs.filter(priority=f["priority"])
+    if f.get("customer_id"):
+        qs = qs.filter(customer_id=_pk(f["customer_id"]) or 0)
+    if f.get("channel"):
+        qs = qs.filter(channel=f["channel"])
+    if f.get("type"):
+        qs = qs.filter(type=f["type"])
+    if f.get("tag"):
+        qs = qs.filter(tags__name=f["tag"].lower())
+    q = f.get("q", "")
+    if q:
+        number = q.lstrip("#")
+        cond = Q(subject__icontains=q)
+        if number.isdigit() and len(number) < 18:
+            cond |= Q(number=int(number))
+        qs = qs.filter(cond)
+    return qs.select_related("customer", "team", "assignee").prefetch_related("tags")
+
+
+def ticket_get(*, user, ticket_id: Any) -> Ticket:
+    """One ticket the user may see, or NotFound."""
+    pk = _pk(ticket_id)
+    ticket = (
+        Ticket.objects.select_related("customer", "team", "assignee", "order", "asset__product", "merged_into", "problem")
+        .filter(pk=pk or 0)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(_("That ticket does not exist."))
+    access.require_view(user, ticket)
+    return ticket
+
+
+def conversation(ticket: Ticket, *, public_only: bool = False) -> list[Message]:
+    """The ticket's messages, oldest first, with authors, files and mentions in a fixed number of queries."""
+    qs = Message.objects.filter(ticket=ticket).select_related("author_user", "author_customer")
+    if public_only:
+        qs = qs.filter(Q(kind=Message.Kind.PUBLIC_REPLY) | Q(kind=Message.Kind.SYSTEM, data__public=True))
+    return list(
+        qs.prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")), "mentions").order_by(
+            "created_at", "id"
+        )
+    )
+
+
+def history_of(ticket: Ticket) -> QuerySet[TicketChange]:
+    return TicketChange.objects.filter(ticket=ticket).select_related("actor")
+
+
+def staged_attachments(ticket: Ticket, *, user=None, customer=None) -> list[Attachment]:
+    qs = Attachment.objects.filter(ticket=ticket, message__isnull=True)
+    if user is not None:
+        qs = qs.filter(uploaded_by_user=user)
+    if customer is not None:
+        qs = qs.filter(uploaded_by_customer=customer)
+    return list(qs)
+
+
+def tickets_of_customer(customer_id: int, *, user=None, limit: int = 10) -> list[Ticket]:
+    qs = Ticket.objects.filter(customer_id=customer_id)
+    if user is not None:
+        qs = access.visible_tickets(user, qs)
+    return list(qs.select_related("assignee", "team").order_by("-created_at", "-id")[:limit])
+
+
+def portal_tickets(customer) -> QuerySet[Ticket]:
+    """A customer's own tickets (never anyone else's), newest activity first; merged ones hidden."""
+    return Ticket.objects.filter(customer=customer, merged_into__isnull=True).order_by("-updated_at", "-id")
+
+
+def portal_ticket(customer, ticket_number: Any) -> Ticket:
+    pk = _pk(ticket_number)
+    ticket = Ticket.objects.filter(customer=customer, number=pk or 0).first() if customer is not None else None
+    if ticket is None:
+        raise NotFound(_("That ticket does not exist."))
+    return ticket
+
+
+def saved_views_for(user) -> QuerySet[SavedView]:
+    return SavedView.objects.filter(Q(user=user) | Q(user__isnull=True))
+
+
+def inbox_counts(user) -> dict[str, int]:
+    """Counts for the inbox sidebar in one query per count (a handful, bounded)."""
+    base = access.visible_tickets(user).filter(status__in=UNSOLVED)
+    return {
+        "mine": base.filter(assignee_id=user.pk).count(),
+        "unassigned": base.filter(assignee__isnull=True).count(),
+        "unsolved": base.count(),
+    }
