@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 
 from postventa.core import calendar_services as services
-from postventa.core.calendars import add_business_time, load_schedule
+from postventa.core.calendars import add_business_time, cached_schedule, load_schedule
 from postventa.core.errors import PermissionDenied, ValidationFailed
 from postventa.core.models import AuditEntry, BusinessCalendar, CustomHoliday, WeeklyHours
 
@@ -181,3 +181,16 @@ def test_edit_page_lists_next_holidays_and_custom_days(supervisor_client, superv
     assert len(page.context["upcoming"]) == 10
     assert page.context["upcoming"] == sorted(page.context["upcoming"])
     assert supervisor_client.get("/console/settings/calendars/999/").status_code == 404
+
+
+def test_cached_schedule_follows_changes(supervisor, django_assert_num_queries):
+    calendar = _office(supervisor)
+    first = cached_schedule(BusinessCalendar.objects.get(pk=calendar.pk))
+    with django_assert_num_queries(0):
+        assert cached_schedule(calendar) is first
+    services.holiday_add(
+        acting_user=supervisor, calendar_id=calendar.pk, date=dt.date(2026, 5, 15), name="San Isidro"
+    )
+    fresh = cached_schedule(BusinessCalendar.objects.get(pk=calendar.pk))
+    assert fresh.closed_dates == {dt.date(2026, 5, 15): "San Isidro"}
+    assert first.closed_dates == {}

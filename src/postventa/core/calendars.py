@@ -127,6 +127,23 @@ def load_schedule(calendar) -> Schedule:
     )
 
 
+_SCHEDULES: dict[tuple[int, dt.datetime], Schedule] = {}
+
+
+def cached_schedule(calendar) -> Schedule:
+    """`load_schedule` remembered per (calendar id, updated_at): every change through
+    calendar_services touches updated_at, so a fresh row never meets a stale schedule."""
+    if isinstance(calendar, Schedule):
+        return calendar
+    key = (calendar.pk, calendar.updated_at)
+    schedule = _SCHEDULES.get(key)
+    if schedule is None:
+        if len(_SCHEDULES) > 256:
+            _SCHEDULES.clear()
+        schedule = _SCHEDULES[key] = load_schedule(calendar)
+    return schedule
+
+
 def _aware(value: dt.datetime, name: str) -> dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be an aware datetime")
