@@ -12,5 +12,6 @@ urlpatterns = [
     path("orders/", include("postventa.console.orders.urls")),
     path("settings/sla/", include("postventa.console.sla.urls")),
     path("settings/", include("postventa.console.settings.urls")),
+    path("phone/", include("postventa.console.phone.urls")),
     path("search/", include("postventa.console.search.urls")),
 ]

@@ -23,4 +23,5 @@ urlpatterns = [
     path("lockouts/<int:attempt_id>/unlock/", lockouts.lockout_reset, name="settings_lockout_reset"),
     path("webhooks/", include("postventa.console.settings.webhook_urls")),
     path("calendars/", include("postventa.console.settings.calendars_urls")),
+    path("whatsapp/", include("postventa.console.whatsapp.urls")),
 ]
