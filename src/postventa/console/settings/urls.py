@@ -22,6 +22,7 @@ urlpatterns = [
     path("lockouts/", lockouts.lockout_list, name="settings_lockouts"),
     path("lockouts/<int:attempt_id>/unlock/", lockouts.lockout_reset, name="settings_lockout_reset"),
     path("webhooks/", include("postventa.console.settings.webhook_urls")),
+    path("automation/", include("postventa.console.automation.urls")),
     path("calendars/", include("postventa.console.settings.calendars_urls")),
     path("whatsapp/", include("postventa.console.whatsapp.urls")),
 ]
