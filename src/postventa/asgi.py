@@ -27,9 +27,21 @@ async def not_here(scope, receive, send):
     await send({"type": "http.response.body", "body": b"Not found: this port serves chat WebSockets only.\n"})
 
 
+async def lifespan(scope, receive, send):
+    """Nothing to start or stop; answering keeps the server from logging a lifespan error."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
 application = ProtocolTypeRouter(
     {
         "http": not_here,
+        "lifespan": lifespan,
         "websocket": URLRouter(
             [
                 path("ws/chat/<str:widget_key>/", consumers.VisitorConsumer.as_asgi()),

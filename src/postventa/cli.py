@@ -37,6 +37,7 @@ def _usage() -> str:
     lines = ["usage: postventa COMMAND [options]", "", "commands:"]
     lines.append(f"  {'serve':<16} Run web + worker + scheduler (http://127.0.0.1:8000).")
     lines.append(f"  {'web':<16} Run only the web server (granian, WSGI).")
+    lines.append(f"  {'chat':<16} Run only the live chat listener (granian, ASGI WebSockets).")
     for name, (_, help_text) in COMMANDS.items():
         lines.append(f"  {name:<16} {help_text}")
     return "\n".join(lines)
@@ -53,6 +54,27 @@ def _granian_args(host: str, port: int, workers: int) -> list[str]:
         "--no-ws",
         "postventa.wsgi:application",
     ]  # fmt: skip
+
+
+def _chat_args(host: str, port: int) -> list[str]:
+    # One ASGI worker for WebSockets only: plain HTTP stays on the (faster) WSGI listener.
+    return [
+        sys.executable, "-m", "granian",
+        "--interface", "asgi",
+        "--host", host,
+        "--port", str(port),
+        "--workers", "1",
+        "--no-access-log",
+        "postventa.asgi:application",
+    ]  # fmt: skip
+
+
+def chat(argv: list[str]) -> int:
+    from django.conf import settings
+
+    _django_setup()
+    os.execv(sys.executable, _chat_args(settings.CHAT_HOST, settings.CHAT_PORT))  # noqa: S606
+    return 0  # not reached
 
 
 def web(argv: list[str]) -> int:
@@ -83,6 +105,7 @@ def serve(argv: list[str]) -> int:
     specs = [
         ("web", _granian_args(settings.WEB_HOST, settings.WEB_PORT, settings.WEB_WORKERS)),
         ("worker", [sys.executable, "-m", "postventa", "worker"]),
+        ("chat", _chat_args(settings.CHAT_HOST, settings.CHAT_PORT)),
     ]
     for _name, args in specs:
         children.append(subprocess.Popen(args, env=env, start_new_session=True))
@@ -91,6 +114,7 @@ def serve(argv: list[str]) -> int:
     print()
     print(f"  Postventa is running at {url}/console/  (customer side: {url}/)")
     print(f"  API docs: {url}/api/v1/docs")
+    print(f"  Live chat sockets: ws://{settings.CHAT_HOST}:{settings.CHAT_PORT}/ws/  (demo: {url}/chat/demo/)")
     try:
         from postventa.demo.logins import demo_logins
 
@@ -150,6 +174,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(serve(rest))
     if command == "web":
         sys.exit(web(rest))
+    if command == "chat":
+        sys.exit(chat(rest))
     if command not in COMMANDS:
         print(f"postventa: unknown command {command!r}.\n\n{_usage()}", file=sys.stderr)
         sys.exit(2)

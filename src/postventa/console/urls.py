@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/", include("postventa.console.orders.urls")),
     path("settings/sla/", include("postventa.console.sla.urls")),
     path("settings/", include("postventa.console.settings.urls")),
+    path("chat/", include("postventa.console.chat.urls")),
     path("phone/", include("postventa.console.phone.urls")),
     path("search/", include("postventa.console.search.urls")),
 ]

@@ -7,4 +7,5 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("track/", include("postventa.portal.tracking.urls")),
+    path("chat/", include("postventa.messaging.chat.urls")),
 ]

@@ -127,6 +127,7 @@ def visitor_message(*, session: ChatSession, text: str, now: dt.datetime | None 
     ticket, message, _created = receive_message(
         customer=session.customer, channel="web_chat", body_text=text, thread_keys=[session.thread_key],
         ticket=session.ticket, data={"chat_session": session.pk, "page": session.page_url}, now=now,
+        acknowledge=False,  # the visitor is in the chat: no "we got your request" email
     )  # fmt: skip
     ChatSession.objects.filter(pk=session.pk).update(ticket=ticket, last_seen_at=now, updated_at=now)
     session.ticket = ticket

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from postventa.console.chat import views
+
+urlpatterns = [
+    path("", views.live_chats, name="chat_live"),
+    path("widgets/", views.widget_list, name="chat_widgets"),
+    path("widgets/new/", views.widget_edit, name="chat_widget_create"),
+    path("widgets/<int:widget_id>/", views.widget_edit, name="chat_widget_edit"),
+]
