@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 from postventa.core.models import AuditEntry
 from postventa.helpdesk.models import Ticket
@@ -132,11 +133,12 @@ def test_agents_cannot_manage_policies_and_delete_works(client, agent, superviso
 
 
 def render_badge(ticket, now) -> str:
-    return (
-        Template("{% load sla %}{% sla_badge ticket now %}")
-        .render(Context({"ticket": ticket, "now": now}))
-        .strip()
-    )
+    with translation.override("en"):
+        return (
+            Template("{% load sla %}{% sla_badge ticket now %}")
+            .render(Context({"ticket": ticket, "now": now}))
+            .strip()
+        )
 
 
 def test_badge_states_from_ticket_columns(db, django_assert_num_queries):
@@ -158,6 +160,13 @@ def test_badge_states_from_ticket_columns(db, django_assert_num_queries):
     assert 'data-sla="missed"' in render_badge(ticket, now)
     ticket.sla_first_response_breached = False
     assert 'data-sla="met"' in render_badge(ticket, now)
+    ticket.status = "open"
+    ticket.first_response_due_at = now + dt.timedelta(hours=3, minutes=5)
+    with translation.override("es"):
+        spanish = Template("{% load sla %}{% sla_badge ticket now %}").render(
+            Context({"ticket": ticket, "now": now})
+        )
+    assert "vence en 3 h 5 min" in spanish
     ticket.sla_policy_id = None
     assert render_badge(ticket, now) == ""
 
@@ -170,8 +179,9 @@ def test_ticket_panel_lists_the_clocks(db, make_policy, inbound):
     ticket, _m, _c = inbound(now=now)
     sla_apply(ticket, now=now)
     ticket.refresh_from_db()
-    html = Template("{% load sla %}{% sla_panel ticket now %}").render(
-        Context({"ticket": ticket, "now": now + dt.timedelta(minutes=10)})
-    )
+    with translation.override("en"):
+        html = Template("{% load sla %}{% sla_panel ticket now %}").render(
+            Context({"ticket": ticket, "now": now + dt.timedelta(minutes=10)})
+        )
     assert "First response" in html and "Resolution" in html and "Estándar" in html
     assert "due in 50m" in html

@@ -309,3 +309,20 @@ def test_policy_change_reapplies_to_open_tickets_and_outcomes_are_kept(
     assert outcome[open_ticket.pk]["first_response"]["achieved_at"] is None
     stats = {r["metric"]: r for r in selectors.achievement(since=at(2026, 6, 1), until=at(2026, 6, 2))}
     assert stats["first_response"]["total"] == 2 and stats["first_response"]["achieved_in_time"] == 1
+
+
+def test_breach_email_speaks_the_supervisors_language(
+    make_policy, inbound, make_user, drain_outbox, smtp_server
+):
+    jefe = make_user("jefe", role="supervisor", email="jefe@example.com", language="es", first_name="Jesús")
+    make_policy(first_response_minutes=30).notify_users.add(jefe)
+    ticket, _m, _c = inbound(now=at(2026, 6, 1, 10))
+    settle(drain_outbox, at(2026, 6, 1, 10, 1))
+    assert sla.sla_check(now=at(2026, 6, 1, 10, 31))["breached"] == 1
+    settle(drain_outbox, at(2026, 6, 1, 10, 32))
+    smtp_server.wait_for(2)  # the customer's acknowledgement and the breach
+    mails = [m for m in smtp_server.to("jefe@example.com") if "incumplido" in m["Subject"]]
+    assert len(mails) == 1
+    assert mails[0]["Subject"] == f"SLA incumplido en el ticket #{ticket.number}: Primera respuesta"
+    body = mails[0].get_content()
+    assert "Hola Jesús" in body and "ha incumplido su objetivo de primera respuesta" in body
