@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "postventa.messaging.phone",
     "postventa.helpdesk.sla",
     "postventa.helpdesk.automation",
+    "postventa.messaging.email",
     "postventa.console",
     "postventa.portal",
     "postventa.demo",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("catalog/", include("postventa.console.catalog.urls")),
     path("orders/", include("postventa.console.orders.urls")),
     path("settings/sla/", include("postventa.console.sla.urls")),
+    path("settings/mailboxes/", include("postventa.console.mailboxes.urls")),
     path("settings/", include("postventa.console.settings.urls")),
     path("chat/", include("postventa.console.chat.urls")),
     path("phone/", include("postventa.console.phone.urls")),
