@@ -109,3 +109,28 @@ def test_api_log_lookup_and_list(api, django_assert_max_num_queries):
         listed = api.get("/api/v1/phone/calls", page_size=2)
     assert listed.status_code == 200
     assert len(listed.json()["items"]) == 2 and listed.json()["next_cursor"]
+
+
+def test_erase_and_merge_reach_the_calls(admin_user, agent):
+    from postventa.customers.gdpr import customer_erase, customer_export_data
+    from postventa.customers.merge import customer_merge
+
+    source = customer_create(acting_user=agent, first_name="A", phones=["+34600111222"])
+    target = customer_create(acting_user=agent, first_name="B", phones=["+34600111333"])
+    call = _call(agent)
+    assert call.customer_id == source.pk
+    assert customer_export_data(source)["apps"]["phone"][0]["number"] == "+34600111222"
+    customer_merge(source=source, target=target, acting_user=admin_user)
+    call.refresh_from_db()
+    assert call.customer_id == target.pk
+    customer_erase(customer=target, acting_user=admin_user)
+    call.refresh_from_db()
+    assert call.number == "[erased]" and call.notes == "" and call.recording_url == ""
+
+
+def test_call_summary_in_spanish(agent):
+    from django.utils import translation
+
+    with translation.override("es"):
+        call = _call(agent, notes="")
+    assert call.message.body_text == "Llamada entrante de +34600111222 (2:05): Atendida."

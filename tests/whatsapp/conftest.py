@@ -8,6 +8,16 @@ import pytest
 from wa_fake import APP_SECRET, PHONE_NUMBER_ID, TOKEN, VERIFY_TOKEN, FakeCloudApi, sign
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assertions read the English source strings; one test checks the Spanish catalog on purpose."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def cloud_api():
     fake = FakeCloudApi()

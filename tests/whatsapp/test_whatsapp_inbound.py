@@ -131,3 +131,18 @@ def test_unknown_sender_number_fails_into_dead_letter_and_retries(post_webhook, 
     row = inbound_retry(acting_user=admin_user, inbound_id=row.pk)
     assert row.status == "processed" and row.attempts == 2
     assert Message.objects.filter(external_id="wamid.S").exists()
+
+
+def test_erase_blanks_raw_payloads_and_contacts(post_webhook, wa_account, admin_user):
+    from postventa.customers.gdpr import customer_erase, customer_export_data
+
+    post_webhook(notification(messages=[text_message("Mi DNI es 1234", wamid="wamid.E")]))
+    other = post_webhook(notification(messages=[text_message("Hola", wamid="wamid.F", wa_id="34611222333")], wa_id="34611222333"))
+    assert other.status_code == 200
+    customer = Ticket.objects.get(messages__external_id="wamid.E").customer
+    assert customer_export_data(customer)["apps"]["whatsapp"][0]["wa_id"] == "34600111222"
+    customer_erase(customer=customer, acting_user=admin_user)
+    raws = list(InboundWhatsApp.objects.order_by("id").values_list("raw", flat=True))
+    assert raws[0] == "[erased]" and "34611222333" in raws[1]
+    assert not WhatsAppContact.objects.filter(wa_id="34600111222").exists()
+    assert WhatsAppContact.objects.filter(wa_id="34611222333").exists()

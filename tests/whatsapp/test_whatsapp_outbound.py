@@ -171,3 +171,14 @@ def test_template_send_api(api, wa_ticket, templates, drain_outbox, cloud_api):
     assert sorted(t["name"] for t in listed.json()) == ["order_shipped", "spring_offer"]
     drain_outbox()
     assert cloud_api.sent[0]["template"]["name"] == "order_shipped"
+
+
+def test_window_reason_in_spanish(wa_ticket, agent, drain_outbox):
+    from django.utils import translation
+
+    WhatsAppContact.objects.update(last_inbound_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=2))
+    message = helpdesk.reply(ticket=wa_ticket, acting_user=agent, body="Hola")
+    with translation.override("es"):
+        drain_outbox()
+    message.refresh_from_db()
+    assert message.last_error.startswith("No enviado: el último mensaje de WhatsApp del cliente tiene más de 24 horas.")

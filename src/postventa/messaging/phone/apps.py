@@ -12,3 +12,9 @@ class PhoneConfig(AppConfig):
 
         # A reply on a phone ticket is said on the phone; the agent logs it, nothing is sent.
         claim_delivery("phone")
+        from postventa.core.registry import register_gdpr
+        from postventa.customers.merge import register_merge_mover
+        from postventa.messaging.phone import gdpr
+
+        register_gdpr("phone", exporter=gdpr.export_calls, eraser=gdpr.erase_calls)
+        register_merge_mover("phone", gdpr.move_calls)
