@@ -10,6 +10,7 @@ urlpatterns = [
     path("customers/", include("postventa.console.customers.urls")),
     path("catalog/", include("postventa.console.catalog.urls")),
     path("orders/", include("postventa.console.orders.urls")),
+    path("tickets/", include("postventa.console.helpdesk.urls")),
     path("settings/sla/", include("postventa.console.sla.urls")),
     path("settings/mailboxes/", include("postventa.console.mailboxes.urls")),
     path("settings/", include("postventa.console.settings.urls")),

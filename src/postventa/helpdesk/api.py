@@ -7,7 +7,6 @@ tickets:write. Agents only reach the tickets of their teams, unassigned-team one
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -17,12 +16,10 @@ from postventa.core.pagination import keyset_page
 from postventa.customers.selectors import customer_get
 from postventa.helpdesk import attachments, linking, savedviews, selectors, services
 from postventa.helpdesk import schemas as s
+from postventa.helpdesk.downloads import file_response
 from postventa.helpdesk.models import Message, TicketTag
 
 router = Router(tags=["tickets"])
-
-INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
-
 
 class ListParams(Schema):
     status: str = ""
@@ -129,23 +126,6 @@ def bulk_update(request, payload: s.BulkIn):
 def download_attachment(request, attachment_id: int):
     attachment = attachments.attachment_for_download(attachment_id=attachment_id, user=request.auth)
     return file_response(attachment)
-
-
-def file_response(attachment) -> FileResponse:
-    """The stored file, inline only for types browsers show safely, with the original name."""
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise NotFound(_("That file does not exist."))
-    response = FileResponse(
-        handle,
-        as_attachment=attachment.content_type not in INLINE_TYPES,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    return response
 
 
 @router.get("/{int:ticket_id}", response=s.TicketDetailOut, summary="A ticket with its conversation")

@@ -112,7 +112,8 @@ def ticket_split(*, message: Message, acting_user, subject: str = "", now: dt.da
     subject = " ".join((subject or "").split())[:300] or old.subject
     new = open_ticket(
         customer=old.customer, subject=subject, channel=message.channel or old.channel, now=now,
-        priority=old.priority, type=old.type, language=old.language, team_id=old.team_id, split_from=old,
+        priority=old.priority, type=TicketType.QUESTION if old.type == TicketType.PROBLEM else old.type,
+        language=old.language, team_id=old.team_id, split_from=old,
     )  # fmt: skip
     Message.objects.filter(pk=message.pk).update(ticket=new)
     Attachment.objects.filter(message=message).update(ticket=new)
