@@ -326,3 +326,28 @@ def test_breach_email_speaks_the_supervisors_language(
     assert mails[0]["Subject"] == f"SLA incumplido en el ticket #{ticket.number}: Primera respuesta"
     body = mails[0].get_content()
     assert "Hola Jesús" in body and "ha incumplido su objetivo de primera respuesta" in body
+
+
+def test_escalation_survives_an_invalid_reassignment(make_policy, inbound, make_user, drain_outbox):
+    gone = make_user("ex.agente", role="agent")
+    make_policy(first_response_minutes=30, raise_priority=True, reassign_user=gone)
+    gone.is_active = False
+    gone.save()
+    ticket, _m, _c = inbound(now=at(2026, 6, 1, 10))
+    settle(drain_outbox, at(2026, 6, 1, 10, 1))
+    assert sla.sla_check(now=at(2026, 6, 1, 10, 31))["breached"] == 1
+    ticket.refresh_from_db()
+    assert ticket.priority == "high" and ticket.assignee_id is None
+    assert events("ticket.sla_breached")[0].payload["actions"] == {"priority": "high"}
+    assert sla.sla_check(now=at(2026, 6, 1, 10, 32))["breached"] == 0
+
+
+def test_the_minute_task_runs_the_check(make_policy, inbound, drain_outbox):
+    from postventa.helpdesk.sla import tasks
+
+    make_policy(first_response_minutes=30)
+    inbound(now=at(2026, 6, 1, 10))
+    settle(drain_outbox, at(2026, 6, 1, 10, 1))
+    with time_machine.travel(at(2026, 6, 1, 10, 40), tick=False):
+        assert tasks.sla_check_periodically.call_local() == {"warned": 0, "breached": 1}
+    assert len(events("ticket.sla_breached")) == 1

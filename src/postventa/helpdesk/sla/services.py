@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from postventa.core.calendars import load_schedule
+from postventa.core.errors import ApplicationError
 from postventa.core.events import emit
 from postventa.helpdesk.models import Message, Priority, Ticket, TicketChange
 from postventa.helpdesk.sla import clock
@@ -274,10 +275,21 @@ def escalate(ticket: Ticket, policy: SlaPolicy | None, *, now: dt.datetime) -> d
         changes["team_id"] = policy.reassign_team_id
     if policy.reassign_user_id and policy.reassign_user_id != ticket.assignee_id:
         changes["assignee_id"] = policy.reassign_user_id
-    if changes:
-        # The system acts (acting_user=None): history says "system", ticket.updated is emitted.
-        ticket_update(ticket=ticket, acting_user=None, changes=changes, now=now)
-    return changes
+    if not changes:
+        return {}
+    # The system acts (acting_user=None): history says "system", ticket.updated is emitted.
+    # Each change in its own savepoint: a reassignment that became invalid (agent deactivated)
+    # must not block the priority raise, nor the breach record, which would retry forever.
+    applied: dict[str, Any] = {}
+    for field, value in changes.items():
+        try:
+            with transaction.atomic():
+                ticket_update(ticket=ticket, acting_user=None, changes={field: value}, now=now)
+        except ApplicationError as exc:
+            log.warning("SLA escalation of ticket %s could not set %s: %s", ticket.pk, field, exc)
+        else:
+            applied[field] = value
+    return applied
 
 
 def _claim(row_id: int, **fields: Any) -> bool:
