@@ -91,3 +91,14 @@ def test_send_template_page(console_client, wa_account, post_webhook, drain_outb
     drain_outbox()
     assert cloud_api.sent[-1]["template"]["components"][0]["parameters"][0]["text"] == "Lucía"
     assert cloud_api.requests[-1]["auth"] == f"Bearer {TOKEN}"
+
+
+def test_template_picker_lists_active_templates(console_client, wa_account, django_assert_max_num_queries):
+    WhatsAppTemplate.objects.create(account=wa_account, name="follow_up", language="es", body="Hola {{1}}")
+    WhatsAppTemplate.objects.create(account=wa_account, name="old_one", language="es", body="x", is_active=False)
+    with django_assert_max_num_queries(10):
+        page = console_client.get("/console/settings/whatsapp/send/", {"ticket": 5})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "follow_up" in html and "old_one" not in html and "?ticket=5" in html
+    assert console_client.get("/console/settings/whatsapp/send/").status_code == 404

@@ -146,3 +146,22 @@ def test_erase_blanks_raw_payloads_and_contacts(post_webhook, wa_account, admin_
     assert raws[0] == "[erased]" and "34611222333" in raws[1]
     assert not WhatsAppContact.objects.filter(wa_id="34600111222").exists()
     assert WhatsAppContact.objects.filter(wa_id="34611222333").exists()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"object": "whatsapp_business_account", "entry": "nope"},
+        {"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", "value": {"messages": ["x", 3, None]}}]}]},
+        {"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", "value": {"messages": [{"from": 34600111222, "id": 7, "type": "text", "text": "str"}]}}]}]},
+        {"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", "value": {"statuses": [{"id": "wamid.none", "status": "read"}, {"status": 5}]}}]}]},
+        {"object": "page", "entry": []},
+        [1, 2, 3],
+        "just a string",
+    ],
+)
+def test_odd_payloads_never_crash(post_webhook, wa_account, payload):
+    response = post_webhook(payload)
+    assert response.status_code == 200
+    row = InboundWhatsApp.objects.get()
+    assert row.status in ("processed", "ignored", "failed")

@@ -119,6 +119,21 @@ def _ticket_url(ticket_id: int) -> str:
 
 
 @staff_required("tickets.change")
+def template_pick(request):
+    """Choose a template for a ticket or customer (?ticket= or ?customer=): the ticket workspace links here."""
+    ticket_id = _int_or_none(request.GET.get("ticket"))
+    customer_id = _int_or_none(request.GET.get("customer"))
+    if not ticket_id and not customer_id:
+        raise Http404(_("Choose a ticket or a customer to write to."))
+    context = {
+        "nav": "settings",
+        "templates": list(selectors.templates_for(selectors.account_current(), active_only=True)),
+        "query": f"ticket={ticket_id}" if ticket_id else f"customer={customer_id}",
+    }
+    return render_page(request, "console/whatsapp/pick.html", context)
+
+
+@staff_required("tickets.change")
 def template_send(request, template_id: int):
     """Send a template to a ticket's customer (or a customer): the way back after 24 hours."""
     from postventa.customers.models import Customer
