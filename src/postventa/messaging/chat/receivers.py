@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
 from django.db import transaction
@@ -29,7 +31,15 @@ def _send(group: str, event: dict) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, event)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            async_to_sync(layer.group_send)(group, event)  # WSGI, worker, or a consumer's sync thread
+        else:
+            # Called from inside an event loop's own thread (a sync view under an async server, a
+            # script): async_to_sync refuses to block it, so the send runs beside it.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(async_to_sync(layer.group_send), group, event).result(timeout=10)
     except Exception:  # noqa: BLE001 - the message is saved; a live push failing must not undo it
         log.exception("chat: could not publish to %s", group)
 

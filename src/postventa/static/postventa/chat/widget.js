@@ -9,6 +9,9 @@
   var script = document.currentScript;
   if (!script || !script.dataset.widget) return;
   var KEY = script.dataset.widget;
+  window.__postventaChat = window.__postventaChat || {};
+  if (window.__postventaChat[KEY]) return; // the tag was pasted twice: one widget is enough
+  window.__postventaChat[KEY] = true;
   var src = new URL(script.src, location.href);
   var LANG = (script.dataset.lang || navigator.language || "es").toLowerCase().indexOf("en") === 0 ? "en" : "es";
 
