@@ -216,3 +216,29 @@ def test_automation_validation(supervisor):
         actions={"priority": "high"},
     )
     assert ok.conditions == {"status": "on_hold", "hours": 48, "no_customer_reply": False}
+
+
+def test_seeding_again_changes_nothing():
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("postventa.helpdesk.automation.migrations.0002_default_rules").seed
+    before = (Trigger.objects.count(), Automation.objects.count())
+    seed(apps, None)
+    seed(apps, None)
+    assert (Trigger.objects.count(), Automation.objects.count()) == before == (1, 2)
+
+
+def test_periodic_task_runs_the_automations(inbound, agent):
+    from postventa.helpdesk.automation import tasks
+    from postventa.helpdesk.services import ticket_update
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        ticket = ticket_update(
+            ticket=inbound(acknowledge=False), acting_user=agent, changes={"status": "solved"}
+        )
+    with time_machine.travel(start + dt.timedelta(days=8), tick=False):
+        assert tasks.run_automations.call_local() == 1
+    assert Ticket.objects.get(pk=ticket.pk).status == "closed"
