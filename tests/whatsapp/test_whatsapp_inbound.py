@@ -165,3 +165,35 @@ def test_odd_payloads_never_crash(post_webhook, wa_account, payload):
     assert response.status_code == 200
     row = InboundWhatsApp.objects.get()
     assert row.status in ("processed", "ignored", "failed")
+
+
+def test_webhook_needs_no_csrf_token(wa_account):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    body = json.dumps(notification(messages=[text_message("Hola", wamid="wamid.CSRF")])).encode()
+    response = strict.generic("POST", "/api/v1/whatsapp/webhook", body, content_type="application/json",
+                              headers={"X-Hub-Signature-256": sign(body)})  # fmt: skip
+    assert response.status_code == 200
+    assert Message.objects.filter(external_id="wamid.CSRF").exists()
+
+
+def test_inbound_api_lists_and_retries(api, post_webhook, wa_account, django_assert_max_num_queries, client, agent):
+    for i in range(3):
+        post_webhook(notification(messages=[text_message(f"Hola {i}")]))
+    post_webhook(None, raw=b"{not json")
+    with django_assert_max_num_queries(8):
+        listed = api.get("/api/v1/whatsapp/inbound", page_size=2)
+    assert listed.status_code == 200
+    body = listed.json()
+    assert len(body["items"]) == 2 and body["next_cursor"] and body["items"][0]["status"] == "failed"
+    failed = api.get("/api/v1/whatsapp/inbound", status="failed").json()["items"]
+    assert len(failed) == 1
+    assert api.get("/api/v1/whatsapp/inbound", status="weird").status_code == 422
+    retried = api.post(f"/api/v1/whatsapp/inbound/{failed[0]['id']}/retry")
+    assert retried.status_code == 200 and retried.json()["attempts"] == 2
+    ok_row = InboundWhatsApp.objects.filter(status="processed").first()
+    assert api.post(f"/api/v1/whatsapp/inbound/{ok_row.pk}/retry").status_code == 409
+    assert api.post("/api/v1/whatsapp/inbound/999999/retry").status_code == 404
+    client.force_login(agent)
+    assert client.get("/api/v1/whatsapp/inbound").status_code == 403

@@ -15,7 +15,7 @@ from ninja import Router, Status
 from postventa.core.errors import NotFound, ValidationFailed
 from postventa.messaging.whatsapp import inbound, selectors, services
 from postventa.messaging.whatsapp.models import InboundWhatsApp
-from postventa.messaging.whatsapp.schemas import SentOut, TemplateOut, TemplateSendIn
+from postventa.messaging.whatsapp.schemas import InboundOut, InboundPage, SentOut, TemplateOut, TemplateSendIn
 
 router = Router(tags=["whatsapp"])
 
@@ -85,3 +85,21 @@ def template_send(request: HttpRequest, template_id: int, data: TemplateSendIn):
         template=template, params=data.params, acting_user=request.auth, ticket=ticket, customer=customer
     )
     return Status(201, {"message_id": message.pk, "ticket_id": message.ticket_id, "ticket_number": message.ticket.number})
+
+
+@router.get("/inbound", response=InboundPage)
+def inbound_list(request: HttpRequest, status: str = "", cursor: str | None = None, page_size: int = 50):
+    """The raw inbound log (dead letters with status=failed), newest first."""
+    from postventa.core.pagination import keyset_page
+    from postventa.core.permissions import require
+
+    require(request.auth, "tickets.manage")
+    if status and status not in InboundWhatsApp.Status.values:
+        raise ValidationFailed(_("Unknown status %(status)s.") % {"status": status[:40]}, code="bad_status")
+    page = keyset_page(selectors.inbound_list(status=status), cursor=cursor, page_size=page_size)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.post("/inbound/{inbound_id}/retry", response=InboundOut)
+def inbound_retry(request: HttpRequest, inbound_id: int):
+    return services.inbound_retry(acting_user=request.auth, inbound_id=inbound_id)

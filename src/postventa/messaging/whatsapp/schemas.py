@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from ninja import Schema
 
 
@@ -22,3 +24,19 @@ class SentOut(Schema):
     message_id: int
     ticket_id: int
     ticket_number: int
+
+
+class InboundOut(Schema):
+    id: int
+    status: str
+    error: str
+    message_count: int
+    status_count: int
+    attempts: int
+    received_at: dt.datetime
+    processed_at: dt.datetime | None
+
+
+class InboundPage(Schema):
+    items: list[InboundOut]
+    next_cursor: str | None
