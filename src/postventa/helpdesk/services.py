@@ -60,6 +60,8 @@ def _lock(ticket: Ticket) -> Ticket:
 
 def _active_customer(customer):
     """The customer rows should attach to: follows merges; erased customers get no new tickets."""
+    if customer is None:
+        raise ValidationFailed(_("A ticket needs a customer."), code="customer_missing")
     for _i in range(5):
         if customer.merged_into_id is None:
             break
