@@ -154,6 +154,10 @@ def test_badge_states_from_ticket_columns(db, django_assert_num_queries):
     assert "badge warn" in render_badge(ticket, now) and "due in 20m" in render_badge(ticket, now)
     ticket.first_response_due_at = now - dt.timedelta(minutes=1)
     assert 'data-sla="breached"' in render_badge(ticket, now) and "badge danger" in render_badge(ticket, now)
+    # answered late: the miss stays on record, the badge points at the resolution clock
+    ticket.first_response_at, ticket.sla_first_response_breached = now, True
+    assert 'data-sla="due"' in render_badge(ticket, now) and "due in 2d 0h" in render_badge(ticket, now)
+    ticket.first_response_at = None
     ticket.status = "pending"
     assert 'data-sla="paused"' in render_badge(ticket, now) and ">paused<" in render_badge(ticket, now)
     ticket.status, ticket.sla_first_response_breached = "solved", True

@@ -308,14 +308,23 @@ def sla_check(*, now: dt.datetime | None = None, limit: int = 500) -> dict[str, 
     for row_id in list(
         running.filter(due_at__lte=now).order_by("due_at").values_list("pk", flat=True)[:limit]
     ):
-        breached += _breach(row_id, now=now)
+        breached += _guarded(_breach, row_id, now)
     for row_id in list(
         running.filter(warn_at__lte=now, warned_at__isnull=True, due_at__gt=now)
         .order_by("warn_at")
         .values_list("pk", flat=True)[:limit]
     ):
-        warned += _warn(row_id, now=now)
+        warned += _guarded(_warn, row_id, now)
     return {"warned": warned, "breached": breached}
+
+
+def _guarded(action, row_id: int, now: dt.datetime) -> int:
+    # One broken ticket must not hold back every other ticket's breach; it is retried next minute.
+    try:
+        return action(row_id, now=now)
+    except Exception:  # noqa: BLE001
+        log.exception("SLA check failed for clock %s", row_id)
+        return 0
 
 
 @transaction.atomic
