@@ -96,6 +96,7 @@ def _mount() -> None:
     api.add_router("/whatsapp", whatsapp_router)
     api.add_router("/phone", phone_router)
     api.add_router("/automation", "postventa.helpdesk.automation.api.router")
+    api.add_router("/sla", "postventa.helpdesk.sla.api.router")
     api.add_router("/tickets", helpdesk_router)
 
 

@@ -26,6 +26,8 @@ def policy_list() -> QuerySet[SlaPolicy]:
 
 
 def policy_get(policy_id: int) -> SlaPolicy:
+    if not isinstance(policy_id, int) or not 0 < policy_id < 2**62:
+        raise NotFound(_("That SLA policy does not exist."))
     policy = (
         SlaPolicy.objects.select_related("calendar")
         .prefetch_related("notify_users")
@@ -128,7 +130,7 @@ def _user(user_id: Any, field: str, permission: str):
         pk = int(user_id)
     except (TypeError, ValueError):
         raise _fail(_("That person cannot be chosen here."), field) from None
-    user = User.objects.filter(pk=pk, is_active=True).first()
+    user = User.objects.filter(pk=pk, is_active=True).first() if 0 < pk < 2**62 else None
     if user is None or permission not in permissions_of(user):
         raise _fail(_("That person cannot be chosen here."), field)
     return user
