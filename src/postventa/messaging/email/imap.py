@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from imapclient import IMAPClient
 
-from postventa.messaging.email.models import InboundEmail, Mailbox
+from postventa.messaging.email.models import Mailbox
 
 log = logging.getLogger(__name__)
 FETCH_BATCH = 50
@@ -41,7 +41,7 @@ def poll(mailbox: Mailbox, *, process: bool = True) -> list[int]:
     raw row has committed: a crash in between fetches it again, and the helpdesk drops the
     duplicate by Message-ID.
     """
-    from postventa.messaging.email.services import inbound_store, process_inbound
+    from postventa.messaging.email.services import inbound_store_many, process_many
 
     stored: list[int] = []
     client = connect(mailbox)
@@ -50,21 +50,23 @@ def poll(mailbox: Mailbox, *, process: bool = True) -> list[int]:
         uids = client.search(["UNSEEN"])
         for start in range(0, len(uids), FETCH_BATCH):
             chunk = uids[start : start + FETCH_BATCH]
-            for uid, data in client.fetch(chunk, [b"BODY.PEEK[]"]).items():
-                raw = data.get(b"BODY[]")
-                if raw is None:
-                    continue
-                stored_id = inbound_store(raw=raw, mailbox=mailbox, source=InboundEmail.Source.IMAP)
-                client.add_flags([uid], [b"\\Seen"])
-                stored.append(stored_id)
+            fetched = [
+                (uid, data.get(b"BODY[]")) for uid, data in client.fetch(chunk, [b"BODY.PEEK[]"]).items()
+            ]
+            fetched = [(uid, raw) for uid, raw in fetched if raw is not None]
+            if not fetched:
+                continue
+            # One commit for the batch, and only then the \\Seen flags.
+            stored += inbound_store_many(raws=[raw for _uid, raw in fetched], mailbox=mailbox)
+            client.add_flags([uid for uid, _raw in fetched], [b"\\Seen"])
     finally:
         try:
             client.logout()
         except Exception as exc:  # noqa: BLE001 - the mail is stored; a failed logout changes nothing
             log.info("IMAP logout from %s failed: %s", mailbox.address, exc)
     if process:
-        for raw_id in stored:
-            process_inbound(raw_id)
+        for start in range(0, len(stored), FETCH_BATCH):
+            process_many(stored[start : start + FETCH_BATCH])
     return stored
 
 

@@ -32,6 +32,19 @@ def inbound_store(
     *, raw: bytes, mailbox: Mailbox | None = None, source: str = InboundEmail.Source.IMAP
 ) -> int:
     """Save the raw bytes (and a few cheap header fields for the log) before any real parsing."""
+    with transaction.atomic():
+        return InboundEmail.objects.create(**_inbound_fields(raw, mailbox, source)).pk
+
+
+def inbound_store_many(
+    *, raws: list[bytes], mailbox: Mailbox | None = None, source: str = InboundEmail.Source.IMAP
+) -> list[int]:
+    """Save a batch of raw messages in one commit (an IMAP fetch batch); ids in the same order."""
+    with transaction.atomic():
+        return [InboundEmail.objects.create(**_inbound_fields(raw, mailbox, source)).pk for raw in raws]
+
+
+def _inbound_fields(raw: bytes, mailbox: Mailbox | None, source: str) -> dict[str, Any]:
     raw = bytes(raw or b"")
     head = raw[:16384].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
     fields = {"message_id": "", "from_address": "", "subject": ""}
@@ -43,9 +56,7 @@ def inbound_store(
         fields["subject"] = parsing._header(headers, "Subject")[:300]
     except Exception as exc:  # noqa: BLE001 - the log fields are a convenience; the raw is what matters
         log.info("could not read the headers of an inbound email: %s", exc)
-    with transaction.atomic():
-        row = InboundEmail.objects.create(mailbox=mailbox, source=source, raw=raw, size=len(raw), **fields)
-    return row.pk
+    return {"mailbox": mailbox, "source": source, "raw": raw, "size": len(raw), **fields}
 
 
 def _attachments(parsed: parsing.ParsedEmail) -> tuple[list[IncomingFile], list[str]]:
@@ -155,9 +166,11 @@ def process_inbound(raw_id: int) -> str:
         raise NotFound(_("That email does not exist."))
     if row.status in (InboundEmail.Status.PROCESSED, InboundEmail.Status.IGNORED):
         return row.status
-    InboundEmail.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
+    attempts = row.attempts + 1
     try:
         with transaction.atomic():
+            # Inside the processing transaction: one commit per email on the happy path.
+            InboundEmail.objects.filter(pk=row.pk).update(attempts=attempts)
             parsed = parsing.parse(bytes(row.raw))
             if not parsed.from_address:
                 _finish(row, status=InboundEmail.Status.IGNORED, reason="no_sender", error="")
@@ -178,8 +191,15 @@ def process_inbound(raw_id: int) -> str:
     except Exception as exc:  # noqa: BLE001 - every failure lands in the dead-letter list, never lost
         log.warning("inbound email %s failed: %s", row.pk, exc)
         _finish(row, status=InboundEmail.Status.FAILED, reason="error",
-                error=f"{exc}\n{traceback.format_exc(limit=6)}"[:10000], processed_at=None)  # fmt: skip
+                error=f"{exc}\n{traceback.format_exc(limit=6)}"[:10000], processed_at=None, attempts=attempts)  # fmt: skip
         return InboundEmail.Status.FAILED
+
+
+def process_many(raw_ids: list[int]) -> list[str]:
+    """Process a batch in one transaction (one commit for the lot); each email keeps its own
+    savepoint, so a failing one is marked failed without undoing the others."""
+    with transaction.atomic():
+        return [process_inbound(raw_id) for raw_id in raw_ids]
 
 
 def inbound_retry(*, acting_user, inbound_id: int) -> str:
