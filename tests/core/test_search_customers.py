@@ -122,3 +122,18 @@ def test_console_search_empty_and_no_results(console_client):
 def test_console_search_needs_sign_in(client):
     res = client.get("/console/search/", {"q": "x"})
     assert res.status_code == 302
+
+
+def test_receiver_tolerates_events_without_a_customer_id():
+    import datetime as dt
+    import uuid
+
+    from postventa.core.events import Event
+    from postventa.customers.search_index import on_customer_event
+
+    event = Event(uuid.uuid4(), "customer.updated", {"n": 1}, None, None, dt.datetime.now(dt.UTC))
+    on_customer_event(event)  # nothing to refresh, and no KeyError that would retry forever
+    gone = Event(uuid.uuid4(), "customer.updated", {}, 987654, None, dt.datetime.now(dt.UTC))
+    search.index_document("customer", 987654, "Fantasma", "", "es")
+    on_customer_event(gone)  # the event's customer_id is used; the customer does not exist
+    assert not SearchDocument.objects.filter(kind="customer").exists()

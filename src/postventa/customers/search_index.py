@@ -55,14 +55,19 @@ def _all_ids():
 
 
 def on_customer_event(event: Event) -> None:
-    payload = event.payload
+    payload = event.payload or {}
+    if event.type == "customer.merged":
+        for key in ("source_id", "target_id"):  # the source is merged away: refresh removes it
+            if payload.get(key) is not None:
+                search.refresh(KIND, payload[key])
+        return
+    customer_id = payload.get("customer_id") or event.customer_id
+    if customer_id is None:
+        return
     if event.type == "customer.erased":
-        search.remove_document(KIND, payload["customer_id"])
-    elif event.type == "customer.merged":
-        search.refresh(KIND, payload["source_id"])  # merged away: removed
-        search.refresh(KIND, payload["target_id"])
+        search.remove_document(KIND, customer_id)
     else:
-        search.refresh(KIND, payload["customer_id"])
+        search.refresh(KIND, customer_id)
 
 
 def register() -> None:

@@ -132,9 +132,10 @@ def calendar_edit(request, calendar_id: int | None = None):
         "errors": errors,
         "rows": _rows(_saved_hours(calendar) if calendar else _default_hours(), post),
         "subdivisions": sorted(SPAIN_SUBDIVISIONS.items(), key=lambda kv: kv[1]),
-        "time_zones": sorted(
-            z for z in zoneinfo.available_timezones() if z.startswith(("Europe/", "Atlantic/"))
-        ),
+        "time_zones": [
+            "UTC",
+            *sorted(z for z in zoneinfo.available_timezones() if z.startswith(("Europe/", "Atlantic/"))),
+        ],
     }
     if calendar is not None:
         today = timezone.localdate()
