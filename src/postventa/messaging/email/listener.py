@@ -28,19 +28,31 @@ def _mailbox(address: str) -> Mailbox | None:
     return Mailbox.objects.filter(address=address.lower(), is_active=True, inbound_smtp_enabled=True).first()
 
 
+def _known_mailbox(address: str) -> Mailbox | None:
+    from django.db import connection
+
+    try:
+        return _mailbox(address)
+    finally:
+        connection.close()
+
+
 def accept(rcpt_tos: list[str], content: bytes, *, enqueue: Callable[[int], None] = _enqueue) -> list[int]:
     """Store `content` once per known recipient mailbox; returns the stored ids (empty: refuse)."""
-    from django.db import close_old_connections
+    from django.db import connection
 
     from postventa.messaging.email.services import inbound_store
 
-    close_old_connections()
     ids: list[int] = []
-    for rcpt in rcpt_tos:
-        mailbox = _mailbox(rcpt)
-        if mailbox is None:
-            continue
-        ids.append(inbound_store(raw=content, mailbox=mailbox, source=InboundEmail.Source.SMTP))
+    try:
+        for rcpt in rcpt_tos:
+            mailbox = _mailbox(rcpt)
+            if mailbox is None:
+                continue
+            ids.append(inbound_store(raw=content, mailbox=mailbox, source=InboundEmail.Source.SMTP))
+    finally:
+        # Runs in the event loop's executor threads: never leave their connections idle open.
+        connection.close()
     for raw_id in ids:
         try:
             enqueue(raw_id)
@@ -54,7 +66,7 @@ class Handler:
         self.enqueue = enqueue
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        known = await asyncio.get_running_loop().run_in_executor(None, _mailbox, address)
+        known = await asyncio.get_running_loop().run_in_executor(None, _known_mailbox, address)
         if known is None:
             return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)
