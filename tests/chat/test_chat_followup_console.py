@@ -68,14 +68,12 @@ def test_idle_sessions_end_and_missed_replies_are_emailed(
     from postventa.messaging.chat.models import ChatSession
 
     # The visitor was here when the agent answered, then closed the tab before reading it.
-    reply(ticket=chat_ticket.ticket, acting_user=available_agent, body="Te la reservo.")
+    answer = reply(ticket=chat_ticket.ticket, acting_user=available_agent, body="Te la reservo.")
     drain_outbox()
-    later = timezone.now() + dt.timedelta(minutes=3)
-    ChatSession.objects.filter(pk=chat_ticket.pk).update(
-        last_seen_at=timezone.now() - dt.timedelta(seconds=1), connections=0
-    )
-    assert services.end_idle_sessions(now=timezone.now()) == 0  # not gone long enough yet
-    assert services.end_idle_sessions(now=later) == 1
+    last_seen = answer.created_at - dt.timedelta(seconds=1)
+    ChatSession.objects.filter(pk=chat_ticket.pk).update(last_seen_at=last_seen, connections=0)
+    assert services.end_idle_sessions(now=last_seen + dt.timedelta(seconds=30)) == 0  # not gone long enough
+    assert services.end_idle_sessions(now=last_seen + dt.timedelta(minutes=3)) == 1
     chat_ticket.refresh_from_db()
     assert chat_ticket.status == "ended"
     bodies = [m.get_body(preferencelist=("plain",)).get_content() for m in smtp_server.wait_for(1)]

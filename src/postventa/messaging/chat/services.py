@@ -56,7 +56,7 @@ def session_start(
     page_url = page_url if origin_of(page_url) else ""
     if token:
         session = (
-            ChatSession.objects.select_for_update().select_related("customer", "ticket")
+            ChatSession.objects.select_for_update(of=("self",)).select_related("customer", "ticket")
             .filter(widget=widget, token_hash=hash_token(token)).first()
         )  # fmt: skip
         if session is not None and session.is_open:
