@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from postventa.console.mixins import render_page, staff_required
 from postventa.core.errors import ApplicationError
 from postventa.core.pagination import keyset_page
+from postventa.customers.normalise import as_pk
 from postventa.messaging.phone import selectors, services
 from postventa.messaging.phone.models import PhoneCall
 
@@ -43,8 +44,8 @@ def call_log(request):
         minutes, seconds = _int(post.get("duration_minutes")), _int(post.get("duration_seconds"))
         choice = post.get("ticket", "")
         ticket = None
-        if choice.isdigit():
-            ticket = Ticket.objects.select_related("customer").filter(pk=int(choice)).first()
+        if as_pk(choice):
+            ticket = Ticket.objects.select_related("customer").filter(pk=as_pk(choice)).first()
             if ticket is not None and not access.can_see(request.user, ticket):
                 ticket = None
         try:

@@ -25,10 +25,9 @@ def _teams():
 
 
 def _int_or_none(value) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
+    from postventa.customers.normalise import as_pk
+
+    return as_pk(value) if value else None
 
 
 @staff_required("tickets.manage")

@@ -9,6 +9,7 @@ from ninja import Router, Status
 from postventa.core.errors import NotFound, ValidationFailed
 from postventa.core.pagination import keyset_page
 from postventa.core.permissions import require
+from postventa.customers.normalise import as_pk
 from postventa.messaging.phone import selectors, services
 from postventa.messaging.phone.schemas import CallIn, CallOut, CallPage, LookupOut
 
@@ -23,12 +24,12 @@ def call_log(request: HttpRequest, data: CallIn):
 
     ticket = customer = None
     if data.ticket_id is not None:
-        ticket = Ticket.objects.select_related("customer").filter(pk=data.ticket_id).first()
+        ticket = Ticket.objects.select_related("customer").filter(pk=as_pk(data.ticket_id) or 0).first()
         if ticket is None:
             raise NotFound(_("That ticket does not exist."))
         access.require_view(request.auth, ticket)
     if data.customer_id is not None:
-        customer = Customer.objects.filter(pk=data.customer_id).first()
+        customer = Customer.objects.filter(pk=as_pk(data.customer_id) or 0).first()
         if customer is None:
             raise NotFound(_("That customer does not exist."))
     call = services.log_call(
@@ -61,7 +62,7 @@ def call_list(
     from postventa.helpdesk.models import Ticket
 
     require(request.auth, "tickets.view")
-    if (customer_id is not None and customer_id < 1) or (ticket_id is not None and ticket_id < 1):
+    if (customer_id is not None and not as_pk(customer_id)) or (ticket_id is not None and not as_pk(ticket_id)):
         raise ValidationFailed(_("Ids are positive numbers."), code="bad_id")
     qs = selectors.call_list(customer_id=customer_id, ticket_id=ticket_id)
     qs = qs.filter(ticket__in=Ticket.objects.filter(visible_q(request.auth)).values("pk"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from postventa.core.errors import NotFound, ValidationFailed
+from postventa.customers.normalise import as_pk
 from postventa.messaging.whatsapp import inbound, selectors, services
 from postventa.messaging.whatsapp.models import InboundWhatsApp
 from postventa.messaging.whatsapp.schemas import InboundOut, InboundPage, SentOut, TemplateOut, TemplateSendIn
@@ -71,12 +72,12 @@ def template_send(request: HttpRequest, template_id: int, data: TemplateSendIn):
     template = selectors.template_get(template_id)
     ticket = customer = None
     if data.ticket_id is not None:
-        ticket = Ticket.objects.select_related("customer").filter(pk=data.ticket_id).first()
+        ticket = Ticket.objects.select_related("customer").filter(pk=as_pk(data.ticket_id) or 0).first()
         if ticket is None:
             raise NotFound(_("That ticket does not exist."))
         access.require_view(request.auth, ticket)
     elif data.customer_id is not None:
-        customer = Customer.objects.filter(pk=data.customer_id).first()
+        customer = Customer.objects.filter(pk=as_pk(data.customer_id) or 0).first()
         if customer is None:
             raise NotFound(_("That customer does not exist."))
     else:

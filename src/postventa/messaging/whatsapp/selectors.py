@@ -22,10 +22,10 @@ def templates_for(account: WhatsAppAccount | None, *, active_only: bool = False)
 
 
 def template_get(template_id) -> WhatsAppTemplate:
-    try:
-        template = WhatsAppTemplate.objects.select_related("account").filter(pk=int(template_id)).first()
-    except (TypeError, ValueError):
-        template = None
+    from postventa.customers.normalise import as_pk
+
+    pk = as_pk(template_id)
+    template = WhatsAppTemplate.objects.select_related("account").filter(pk=pk).first() if pk else None
     if template is None:
         raise NotFound(_("That template does not exist."))
     return template

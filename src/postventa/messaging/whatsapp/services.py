@@ -90,8 +90,9 @@ def account_save(
     account.api_version = version
     if default_team_id:
         from postventa.accounts.models import Team
+        from postventa.customers.normalise import as_pk
 
-        if not Team.objects.filter(pk=default_team_id).exists():
+        if not as_pk(default_team_id) or not Team.objects.filter(pk=default_team_id).exists():
             raise ValidationFailed(_("That team does not exist."), code="team_invalid", extra={"field": "default_team"})
     account.default_team_id = default_team_id or None
     account.is_active = bool(is_active)
@@ -158,7 +159,10 @@ def webhook_receive(*, raw: bytes, signature: str | None) -> InboundWhatsApp:
 def inbound_retry(*, acting_user, inbound_id: int) -> InboundWhatsApp:
     """Process a failed payload again (after a fix); messages already received are skipped."""
     require(acting_user, "tickets.manage")
-    row = InboundWhatsApp.objects.filter(pk=inbound_id).first()
+    from postventa.customers.normalise import as_pk
+
+    pk = as_pk(inbound_id)
+    row = InboundWhatsApp.objects.filter(pk=pk).first() if pk else None
     if row is None:
         raise NotFound(_("That payload does not exist."))
     if row.status != InboundWhatsApp.Status.FAILED:
