@@ -69,3 +69,16 @@ def test_mail_storm_from_one_address_is_a_loop(settings):
         statuses.append(process_inbound(inbound_store(raw=raw)))
     assert statuses == ["processed", "processed", "processed", "ignored", "ignored"]
     assert InboundEmail.objects.filter(reason="loop").count() == 2
+
+
+@pytest.mark.django_db
+def test_mail_from_one_of_our_own_mailboxes_is_a_loop():
+    from postventa.messaging.email.models import Mailbox
+
+    Mailbox.objects.create(name="Soporte", address="soporte@tienda.test")
+    raw = RAW.replace(b"From: Ana <ana@example.es>", b"From: Soporte <Soporte@tienda.test>")
+    raw_id = inbound_store(raw=raw)
+
+    assert process_inbound(raw_id) == "ignored"
+    assert InboundEmail.objects.get(pk=raw_id).reason == "loop"
+    assert Ticket.objects.count() == 0

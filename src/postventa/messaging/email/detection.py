@@ -51,7 +51,7 @@ def bounce(parsed: ParsedEmail) -> bool:
 
 
 def loop(parsed: ParsedEmail, *, inbound_id: int | None = None, now: dt.datetime | None = None) -> bool:
-    from postventa.messaging.email.models import InboundEmail, OutboundEmail
+    from postventa.messaging.email.models import InboundEmail, Mailbox, OutboundEmail
     from postventa.messaging.email.threading_keys import loop_token
 
     if parsed.headers.get("x-postventa-loop", "").strip() == loop_token():
@@ -62,6 +62,8 @@ def loop(parsed: ParsedEmail, *, inbound_id: int | None = None, now: dt.datetime
         and OutboundEmail.objects.filter(rfc_message_id=parsed.message_id).exists()
     ):
         return True
+    if parsed.from_address and Mailbox.objects.filter(address=parsed.from_address).exists():
+        return True  # one of our own addresses writing to us: a forwarding rule or a loop
     if parsed.from_address:
         limit, minutes = loop_limit()
         since = (now or timezone.now()) - dt.timedelta(minutes=minutes)
