@@ -139,3 +139,41 @@ def test_rules_and_triggers(api, make_team):
 def test_bad_macro_input_never_500(api, payload):
     res = api.post(f"{BASE}/macros", payload)
     assert 400 <= res.status_code < 500, res.content
+
+
+def test_updates_assignment_and_automations(api, make_team, client, agent):
+    team = make_team("Returns")
+    rule = api.post(f"{BASE}/routing-rules", {"name": "R", "team_id": team.pk}).json()
+    res = api.put(
+        f"{BASE}/routing-rules/{rule['id']}",
+        {"name": "R2", "team_id": team.pk, "conditions": {"languages": ["en"]}},
+    )
+    assert res.status_code == 200 and res.json()["conditions"] == {"languages": ["en"]}
+    assert api.put(f"{BASE}/routing-rules/999999", {"name": "x", "team_id": team.pk}).status_code == 404
+
+    res = api.put(f"{BASE}/teams/{team.pk}/assignment", {"mode": "least_loaded"})
+    assert res.status_code == 200 and res.json() == {"team_id": team.pk, "mode": "least_loaded"}
+    assert api.put(f"{BASE}/teams/{team.pk}/assignment", {"mode": "lottery"}).status_code == 422
+
+    res = api.post(
+        f"{BASE}/automations",
+        {"name": "Hold", "conditions": {"status": "on_hold", "hours": 24}, "actions": {"remind": True}},
+    )
+    assert res.status_code == 201
+    auto_id = res.json()["id"]
+    res = api.put(
+        f"{BASE}/automations/{auto_id}",
+        {"name": "Hold", "conditions": {"status": "on_hold", "hours": 48}, "actions": {"priority": "high"}},
+    )
+    assert res.status_code == 200 and res.json()["conditions"]["hours"] == 48
+    assert "Hold" in [a["name"] for a in api.get(f"{BASE}/automations").json()]
+    assert api.delete(f"{BASE}/automations/{auto_id}").status_code == 204
+
+    client.force_login(agent)
+    assert client.get(f"{BASE}/automations").status_code == 403
+    assert (
+        client.put(
+            f"{BASE}/teams/{team.pk}/assignment", {"mode": "manual"}, content_type="application/json"
+        ).status_code
+        == 403
+    )

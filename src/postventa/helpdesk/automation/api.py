@@ -10,8 +10,12 @@ from postventa.core.errors import NotFound
 from postventa.core.pagination import keyset_page
 from postventa.core.permissions import require
 from postventa.helpdesk.automation import selectors, services
-from postventa.helpdesk.automation.models import RoutingRule, Trigger
+from postventa.helpdesk.automation.models import Automation, RoutingRule, Trigger
 from postventa.helpdesk.automation.schemas import (
+    AssignmentIn,
+    AssignmentOut,
+    AutomationIn,
+    AutomationOut,
     MacroApplyIn,
     MacroApplyOut,
     MacroIn,
@@ -132,4 +136,57 @@ def delete_trigger(request, trigger_id: int):
     if trigger is None:
         raise NotFound(_("That trigger does not exist."))
     services.trigger_delete(acting_user=request.user, trigger=trigger)
+    return Status(204, None)
+
+
+def _row(model, pk: int, message: str):
+    row = model.objects.filter(pk=pk).first()
+    if row is None:
+        raise NotFound(message)
+    return row
+
+
+@router.put("/routing-rules/{rule_id}", response=RuleOut, summary="Change a routing rule")
+def update_rule(request, rule_id: int, payload: RuleIn):
+    require(request.user, "tickets.manage")
+    rule = _row(RoutingRule, rule_id, _("That rule does not exist."))
+    return services.routing_rule_save(acting_user=request.user, rule=rule, **payload.dict())
+
+
+@router.put("/teams/{team_id}/assignment", response=AssignmentOut, summary="Set a team's assignment mode")
+def set_assignment(request, team_id: int, payload: AssignmentIn):
+    config = services.team_assignment_set(acting_user=request.user, team_id=team_id, mode=payload.mode)
+    return {"team_id": config.team_id, "mode": config.mode}
+
+
+@router.put("/triggers/{trigger_id}", response=TriggerOut, summary="Change a trigger")
+def update_trigger(request, trigger_id: int, payload: TriggerIn):
+    require(request.user, "tickets.manage")
+    trigger = _row(Trigger, trigger_id, _("That trigger does not exist."))
+    return services.trigger_save(acting_user=request.user, trigger=trigger, **payload.dict())
+
+
+@router.get("/automations", response=list[AutomationOut], summary="Time-based automations (tickets.manage)")
+def list_automations(request):
+    require(request.user, "tickets.manage", scope="tickets:read")
+    return list(selectors.automations()[:500])
+
+
+@router.post("/automations", response={201: AutomationOut})
+def create_automation(request, payload: AutomationIn):
+    return Status(201, services.automation_save(acting_user=request.user, **payload.dict()))
+
+
+@router.put("/automations/{automation_id}", response=AutomationOut, summary="Change an automation")
+def update_automation(request, automation_id: int, payload: AutomationIn):
+    require(request.user, "tickets.manage")
+    automation = _row(Automation, automation_id, _("That automation does not exist."))
+    return services.automation_save(acting_user=request.user, automation=automation, **payload.dict())
+
+
+@router.delete("/automations/{automation_id}", response={204: None})
+def delete_automation(request, automation_id: int):
+    require(request.user, "tickets.manage")
+    automation = _row(Automation, automation_id, _("That automation does not exist."))
+    services.automation_delete(acting_user=request.user, automation=automation)
     return Status(204, None)

@@ -87,3 +87,29 @@ class TriggerOut(Schema):
     active: bool
     conditions: dict[str, Any]
     actions: dict[str, Any]
+
+
+class AutomationIn(Schema):
+    name: str = Field(max_length=120)
+    position: int = 100
+    active: bool = True
+    conditions: dict[str, Any] = Field(default_factory=dict)
+    actions: dict[str, Any] = Field(default_factory=dict)
+
+
+class AutomationOut(Schema):
+    id: int
+    name: str
+    position: int
+    active: bool
+    conditions: dict[str, Any]
+    actions: dict[str, Any]
+
+
+class AssignmentIn(Schema):
+    mode: str = Field(max_length=20)
+
+
+class AssignmentOut(Schema):
+    team_id: int
+    mode: str
