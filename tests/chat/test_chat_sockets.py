@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from chattools import (
     ORIGIN,
     WebsocketCommunicator,
@@ -253,3 +254,68 @@ def test_offline_form_when_nobody_is_available(widget, agent):
     tickets = Ticket.objects.filter(customer__email="pedro@example.com").order_by("number")
     assert [t.channel for t in tickets] == ["web_form"] * 4
     assert tickets[0].messages.get(direction="inbound").body_text == "Call me back please 0"
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.3).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_reply_reaches_visitor_over_the_redis_layer(widget, available_agent, settings):
+    """With REDIS_URL the same code runs on channels_redis (the scaled-out set-up)."""
+    from asgiref.sync import sync_to_async
+
+    from postventa.helpdesk.models import Ticket
+    from postventa.helpdesk.services import reply
+
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:6379/14"], "prefix": "pv-test-chat"},
+        }
+    }
+
+    async def body():
+        visitor = visitor_socket(widget.key)
+        await _start(visitor)
+        await visitor.send_json_to({"type": "identify", "name": "Lucía", "email": "lucia@example.com"})
+        await receive_type(visitor, "identified")
+        await visitor.send_json_to({"type": "message", "text": "¿Hola?"})
+        first = await receive_type(visitor, "message")
+        ticket = await sync_to_async(Ticket.objects.get)(pk=first["ticket"])
+        await sync_to_async(reply)(ticket=ticket, acting_user=available_agent, body="Hola, dime.")
+        pushed = await receive_type(visitor, "message")
+        await visitor.disconnect()
+        return pushed
+
+    pushed = run(body)
+    assert pushed["text"] == "Hola, dime." and pushed["from"] == "agent"
+
+
+def test_bad_frames_get_an_error_not_a_crash(widget):
+    async def body():
+        comm = visitor_socket(widget.key)
+        await comm.connect()
+        frames = []
+        await comm.send_input({"type": "websocket.receive", "text": "x" * 20_000})
+        frames.append(await receive_type(comm, "error"))
+        await comm.send_input({"type": "websocket.receive", "text": "{not json"})
+        frames.append(await receive_type(comm, "error"))
+        await comm.send_json_to(["a", "list"])
+        frames.append(await receive_type(comm, "error"))
+        await comm.send_json_to({"type": "message", "text": "before start"})
+        frames.append(await receive_type(comm, "error"))
+        await comm.send_json_to({"type": "start", "lang": "en"})
+        state = await receive_type(comm, "session")
+        await comm.disconnect()
+        return frames, state
+
+    frames, state = run(body)
+    assert [f["code"] for f in frames] == ["body_too_long", "bad_request", "bad_request", "not_started"]
+    assert state["token"]

@@ -11,6 +11,7 @@ reply written over HTTP in another process arrives exactly like one written on a
 from __future__ import annotations
 
 import logging
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -22,6 +23,8 @@ from postventa.core.errors import ApplicationError
 log = logging.getLogger(__name__)
 
 AGENTS_GROUP = "chat.agents"
+MAX_FRAME = 16_000  # characters: a chat message is at most 4,000
+TYPING_EVERY = 1.0  # seconds between two typing signals passed on
 
 
 def ticket_group(ticket_id: int) -> str:
@@ -50,6 +53,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     widget = None
     session = None
     language = "es"
+    last_typing = 0.0
 
     async def connect(self):
         from postventa.messaging.chat import services
@@ -108,6 +112,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_error(exc)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if len(text_data or bytes_data or "") > MAX_FRAME:
+            await self.send_error(_("The message is too long."), "body_too_long")
+            return
         try:
             await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
         except ValueError:  # not JSON
@@ -118,6 +125,8 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     async def on_start(self, content):
         if self.session is not None:
             return
+        # Every start may create a session row: a script opening sockets in a loop is stopped here.
+        await database_sync_to_async(self._rate_limit)("chat-start", _client_ip(self.scope), 30, 60)
         self.language = "en" if str(content.get("lang") or "").lower().startswith("en") else "es"
         state = await database_sync_to_async(self._start)(content)
         await self.channel_layer.group_add(session_group(self.session.pk), self.channel_name)
@@ -179,6 +188,10 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         hit(f"{scope}-ip", _client_ip(self.scope), limit=limit * 5, window_seconds=window)
 
     async def on_typing(self, content):
+        now = time.monotonic()
+        if now - self.last_typing < TYPING_EVERY:
+            return  # the widget sends one every 2 s; more is noise for every agent in the group
+        self.last_typing = now
         if self.session.ticket_id:
             await self.channel_layer.group_send(
                 ticket_group(self.session.ticket_id),
