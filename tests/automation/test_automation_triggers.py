@@ -242,3 +242,33 @@ def test_periodic_task_runs_the_automations(inbound, agent):
     with time_machine.travel(start + dt.timedelta(days=8), tick=False):
         assert tasks.run_automations.call_local() == 1
     assert Ticket.objects.get(pk=ticket.pk).status == "closed"
+
+
+def test_a_stale_trigger_does_not_block_the_others(
+    supervisor, make_team, make_user, inbound, drain_outbox, no_default_rules
+):
+    leaver = make_user("leaver", role="agent")
+    services.trigger_save(
+        acting_user=supervisor,
+        name="to leaver",
+        event="ticket.created",
+        conditions={},
+        actions={"assignee_id": leaver.pk},
+        position=1,
+    )
+    services.trigger_save(
+        acting_user=supervisor,
+        name="tag",
+        event="ticket.created",
+        conditions={},
+        actions={"add_tags": ["nuevo"]},
+        position=2,
+    )
+    leaver.role = "analyst"  # can no longer be assigned tickets
+    leaver.save()
+    ticket = inbound()
+    drain_outbox()
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.assignee_id is None
+    assert list(ticket.tags.values_list("name", flat=True)) == ["nuevo"]
+    assert not TriggerRun.objects.filter(trigger__name="to leaver").exists()

@@ -99,7 +99,14 @@ def route(ticket_id: Any) -> dict[str, list[Any]]:
         agent = routing.choose_agent(facts, team_id)
         if agent is not None:
             changes["assignee_id"] = agent.pk
-    _ticket, applied = apply_as_system(ticket, changes, source="routing")
+    try:
+        with transaction.atomic():
+            _ticket, applied = apply_as_system(ticket, changes, source="routing")
+    except ApplicationError as exc:
+        # A rule pointing at something that no longer fits (a team removed meanwhile): the ticket
+        # stays where it is, and retrying would not help.
+        log.warning("routing of ticket %s skipped: %s", ticket.pk, exc.message)
+        return {}
     return applied
 
 
@@ -176,18 +183,23 @@ def run_triggers(
             continue
         if not trigger_matches(trigger, facts):
             continue
-        with transaction.atomic():
-            changes = ticket_changes(trigger.actions or {})
-            if ticket.status == Status.CLOSED:
-                changes = {k: v for k, v in changes.items() if k in ("add_tags", "remove_tags")}
-            ticket, applied = apply_as_system(ticket, changes, source=f"trigger:{trigger.pk}")
-            TriggerRun.objects.create(
-                trigger=trigger, ticket=ticket, event_id=event_id, changes=applied, created_at=now
-            )
-            if trigger.actions.get("email_macro_id"):
-                email_customer(
-                    ticket, trigger.actions["email_macro_id"], key=f"trigger:{trigger.pk}:{event_id}"
+        try:
+            with transaction.atomic():
+                changes = ticket_changes(trigger.actions or {})
+                if ticket.status == Status.CLOSED:
+                    changes = {k: v for k, v in changes.items() if k in ("add_tags", "remove_tags")}
+                ticket, applied = apply_as_system(ticket, changes, source=f"trigger:{trigger.pk}")
+                TriggerRun.objects.create(
+                    trigger=trigger, ticket=ticket, event_id=event_id, changes=applied, created_at=now
                 )
+                if trigger.actions.get("email_macro_id"):
+                    email_customer(
+                        ticket, trigger.actions["email_macro_id"], key=f"trigger:{trigger.pk}:{event_id}"
+                    )
+        except ApplicationError as exc:
+            # One stale trigger (its team or assignee is gone) must not hold back the others.
+            log.warning("trigger %s skipped on ticket %s: %s", trigger.pk, ticket.pk, exc.message)
+            continue
         facts.ticket = ticket
         fired += 1
     return fired
