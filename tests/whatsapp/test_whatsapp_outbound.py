@@ -182,3 +182,40 @@ def test_window_reason_in_spanish(wa_ticket, agent, drain_outbox):
         drain_outbox()
     message.refresh_from_db()
     assert message.last_error.startswith("No enviado: el último mensaje de WhatsApp del cliente tiene más de 24 horas.")
+
+
+def test_reply_files_go_as_media_messages_once(wa_ticket, agent, cloud_api, drain_outbox):
+    from postventa.helpdesk.content import IncomingFile
+
+    pdf = IncomingFile(filename="factura.pdf", content_type="application/pdf", content=b"%PDF-1.4 factura")
+    png = IncomingFile(filename="foto.png", content_type="image/png", content=b"\x89PNG\r\n\x1a\nfoto")
+    message = helpdesk.reply(ticket=wa_ticket, acting_user=agent, body="Le adjunto la factura.", attachments_in=[pdf, png])
+    drain_outbox()
+    sent = cloud_api.sent
+    assert [m["type"] for m in sent] == ["text", "document", "image"]
+    assert sent[1]["document"] == {"id": "media-1", "filename": "factura.pdf"}
+    assert sent[2]["image"] == {"id": "media-2"}
+    assert b"%PDF-1.4 factura" in cloud_api.uploads[0] and b"factura.pdf" in cloud_api.uploads[0]
+    out = OutboundWhatsApp.objects.get(message=message)
+    assert out.status == "sent" and len(out.media_sent) == 2
+    drain_outbox()
+    assert len(cloud_api.sent) == 3
+
+
+def test_file_failure_retries_only_what_is_missing(wa_ticket, agent, cloud_api, drain_outbox):
+    from postventa.helpdesk.content import IncomingFile
+
+    pdf = IncomingFile(filename="factura.pdf", content_type="application/pdf", content=b"%PDF-1.4 factura")
+    message = helpdesk.reply(ticket=wa_ticket, acting_user=agent, body="Adjunto.", attachments_in=[pdf])
+    # The text goes through; the document message then fails once with a 500.
+    cloud_api.refuse_next(code=1, status=500, message="An unknown error occurred")
+    cloud_api.fail_after_ok = 1
+    drain_outbox()
+    out = OutboundWhatsApp.objects.get(message=message)
+    assert out.status == "pending" and out.wamid and out.media_sent == []
+    drain_outbox(now=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5))
+    out.refresh_from_db()
+    assert out.status == "sent" and len(out.media_sent) == 1
+    ok = [m["type"] for m in cloud_api.sent]
+    # text once, the failed document attempt, the document again: the text was not repeated.
+    assert ok == ["text", "document", "document"]

@@ -26,6 +26,8 @@ class FakeCloudApi:
         self.requests: list[dict] = []
         self.fail_next: list[tuple[int, dict]] = []  # (status, error body) answered once each
         self.media: dict[str, tuple[bytes, str]] = {}
+        self.uploads: list[bytes] = []  # raw multipart bodies of POST /media
+        self.fail_after_ok = 0  # let this many messages through before answering fail_next
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -64,6 +66,15 @@ class FakeCloudApi:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
+                if self.path.endswith("/media"):
+                    fake.requests.append({"method": "POST", "path": self.path, "json": None,
+                                          "auth": self.headers.get("Authorization")})  # fmt: skip
+                    if not self._authorised():
+                        return
+                    if b'name="messaging_product"' not in raw or b'name="file"' not in raw:
+                        return self._answer(400, {"error": {"message": "(#100) Param file is required", "code": 100}})
+                    fake.uploads.append(raw)
+                    return self._answer(200, {"id": f"media-{len(fake.uploads)}"})
                 try:
                     body = json.loads(raw)
                 except ValueError:
@@ -75,11 +86,12 @@ class FakeCloudApi:
                 parts = self.path.strip("/").split("/")
                 if len(parts) != 3 or parts[2] != "messages" or parts[1] != PHONE_NUMBER_ID:
                     return self._answer(404, {"error": {"message": "Unknown path", "code": 100, "type": "GraphMethodException"}})
-                if fake.fail_next:
+                if fake.fail_next and fake.fail_after_ok <= 0:
                     status, err = fake.fail_next.pop(0)
                     return self._answer(status, err)
                 if not isinstance(body, dict) or body.get("messaging_product") != "whatsapp" or not body.get("to"):
                     return self._answer(400, {"error": {"message": "(#100) Invalid parameter", "code": 100, "type": "OAuthException"}})
+                fake.fail_after_ok -= 1
                 wamid = "wamid." + uuid.uuid4().hex
                 self._answer(200, {"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": body["to"]}],
                                    "messages": [{"id": wamid}]})  # fmt: skip

@@ -76,6 +76,45 @@ def text_payload(to: str, body: str) -> dict[str, Any]:
     return {"to": to, "type": "text", "text": {"preview_url": False, "body": body[:4096]}}
 
 
+def media_kind(content_type: str) -> str:
+    """The Cloud API message type for a file: images, audio and video play inline; the rest are documents."""
+    if content_type in ("image/jpeg", "image/png"):
+        return "image"
+    if content_type.startswith("audio/"):
+        return "audio"
+    if content_type.startswith("video/"):
+        return "video"
+    return "document"
+
+
+def media_payload(to: str, kind: str, media_id: str, *, filename: str = "") -> dict[str, Any]:
+    part: dict[str, Any] = {"id": media_id}
+    if kind == "document" and filename:
+        part["filename"] = filename[:240]
+    return {"to": to, "type": kind, kind: part}
+
+
+def upload_media(account: WhatsAppAccount, *, filename: str, content_type: str, content: bytes) -> str:
+    """POST /{phone_number_id}/media (multipart); returns the media id to send."""
+    url = f"{account.api_root}/{account.phone_number_id}/media"
+    try:
+        response = requests.post(
+            url,
+            data={"messaging_product": "whatsapp", "type": content_type},
+            files={"file": (filename, content, content_type)},
+            headers=_headers(account),
+            timeout=TIMEOUT,
+        )
+    except requests.RequestException as exc:
+        raise CloudApiError(f"Could not reach the WhatsApp API: {exc}"[:1000], retryable=True) from exc
+    if response.status_code >= 400:
+        raise _error_from(response)
+    try:
+        return str(response.json()["id"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CloudApiError("The WhatsApp API answered without a media id.", retryable=True) from exc
+
+
 def template_payload(to: str, name: str, language: str, params: list[str]) -> dict[str, Any]:
     template: dict[str, Any] = {"name": name, "language": {"code": language}}
     if params:

@@ -258,7 +258,9 @@ def _apply_status(item: dict[str, Any], now: dt.datetime) -> bool:
             out.save(update_fields=["status", "error_code", "error", "status_at"])
             Message.objects.filter(pk=out.message_id).update(delivery_status=Message.Delivery.FAILED, last_error=reason[:2000])
             return True
-        if out.status == OutboundWhatsApp.Status.FAILED or STATUS_RANK[status] <= STATUS_RANK.get(out.status, 0):
+        if out.status in (OutboundWhatsApp.Status.FAILED, OutboundWhatsApp.Status.PENDING):
+            return True  # pending: the reply's files are still going out; deliver() settles the status
+        if STATUS_RANK[status] <= STATUS_RANK.get(out.status, 0):
             return True  # callbacks arrive out of order: never step back from read to delivered
         out.status, out.status_at = status, at
         out.save(update_fields=["status", "status_at"])

@@ -178,6 +178,8 @@ class OutboundWhatsApp(models.Model):
     error_code = models.CharField(_("error code"), max_length=40, blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Files of the reply go as separate media messages after the text: [{"attachment_id", "wamid"}].
+    media_sent = models.JSONField(_("files sent"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     status_at = models.DateTimeField(_("status changed at"), null=True, blank=True)

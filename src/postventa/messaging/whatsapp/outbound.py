@@ -115,7 +115,7 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> OutboundWhats
         return out
     if out.kind == OutboundWhatsApp.Kind.TEXT:
         contact = WhatsAppContact.objects.filter(account=account, wa_id=out.to).first()
-        if not window_open(contact, now):
+        if not out.wamid and not window_open(contact, now):
             _finish(out, status=OutboundWhatsApp.Status.FAILED, code="outside_window", error=window_reason())
             return out
         payload = client.text_payload(out.to, message.body_text)
@@ -126,7 +126,12 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> OutboundWhats
             return out
         payload = client.template_payload(out.to, template.name, template.language, list(out.params or []))
     try:
-        wamid = client.send(account, payload)
+        # A retry after the text went out (a file failed) sends only what is missing.
+        wamid = out.wamid or client.send(account, payload)
+        if not out.wamid:
+            out.wamid, out.sent_at = wamid[:200], timezone.now()
+            out.save(update_fields=["wamid", "sent_at"])
+        _send_files(out, message, account)
     except client.CloudApiError as exc:
         if exc.code == str(client.REENGAGEMENT_CODE):
             _finish(out, status=OutboundWhatsApp.Status.FAILED, code="outside_window", error=window_reason())
@@ -139,6 +144,23 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> OutboundWhats
         return out
     _finish(out, status=OutboundWhatsApp.Status.SENT, wamid=wamid)
     return out
+
+
+def _send_files(out: OutboundWhatsApp, message, account: WhatsAppAccount) -> None:
+    """Each file of the reply as its own media message, recorded one by one (never sent twice)."""
+    done = {item.get("attachment_id") for item in out.media_sent or []}
+    for attachment in message.attachments.order_by("id"):
+        if attachment.pk in done:
+            continue
+        with attachment.file.open("rb") as fh:
+            content = fh.read()
+        media_id = client.upload_media(
+            account, filename=attachment.filename, content_type=attachment.content_type, content=content
+        )
+        kind = client.media_kind(attachment.content_type)
+        wamid = client.send(account, client.media_payload(out.to, kind, media_id, filename=attachment.filename))
+        out.media_sent = [*(out.media_sent or []), {"attachment_id": attachment.pk, "wamid": wamid}]
+        out.save(update_fields=["media_sent"])
 
 
 def render_template(template: WhatsAppTemplate, params: Sequence[str]) -> str:
