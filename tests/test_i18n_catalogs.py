@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from postventa.core.i18n_tools import PACKAGE_DIR, _project_ignores, catalog_dirs
+from postventa.core.i18n_tools import PACKAGE_DIR, catalog_dirs, nested_ignores
 
 SOURCE_DIRS = [d for d in catalog_dirs() if (d / "locale" / "es" / "LC_MESSAGES" / "django.po").exists()]
 
@@ -22,7 +22,7 @@ def _po(directory: Path, lang: str):
         return read_po(fh, locale=lang)
 
 
-@pytest.mark.parametrize("directory", SOURCE_DIRS, ids=lambda d: d.name)
+@pytest.mark.parametrize("directory", SOURCE_DIRS, ids=lambda d: d.relative_to(PACKAGE_DIR.parent).as_posix())
 def test_spanish_catalog_is_complete_and_compiled(directory):
     catalog = _po(directory, "es")
     missing = [m.id for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
@@ -51,16 +51,12 @@ def test_every_app_with_strings_has_a_catalog():
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None and not os.environ.get("CI"), reason="needs gettext (xgettext)")
-@pytest.mark.parametrize("directory", SOURCE_DIRS, ids=lambda d: d.name)
+@pytest.mark.parametrize("directory", SOURCE_DIRS, ids=lambda d: d.relative_to(PACKAGE_DIR.parent).as_posix())
 def test_catalog_covers_every_string_in_the_code(directory, tmp_path):
     """Re-extract the strings into a copy and compare: a string added without `make messages` fails."""
     copy = tmp_path / directory.name
-    if directory == PACKAGE_DIR:
-        shutil.copytree(directory, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-        extra = _project_ignores()
-    else:
-        shutil.copytree(directory, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-        extra = []
+    shutil.copytree(directory, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    extra = nested_ignores(directory)
     django_admin = Path(sys.executable).with_name("django-admin")
     subprocess.run(
         [str(django_admin), "makemessages", "-l", "es", "--no-location", "--settings=postventa.settings", *extra],

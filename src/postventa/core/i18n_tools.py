@@ -16,16 +16,22 @@ LANGUAGES = ("es", "en")
 
 
 def catalog_dirs() -> list[Path]:
-    """Every directory that owns a catalog: the apps, then the project level."""
-    apps = sorted(p for p in PACKAGE_DIR.iterdir() if (p / "apps.py").exists())
+    """Every directory that owns a catalog: the apps (nested ones too), then the project level."""
+    apps = sorted(p.parent for p in PACKAGE_DIR.rglob("apps.py") if "migrations" not in p.parts)
     return [*apps, PACKAGE_DIR]
 
 
-def _project_ignores() -> list[str]:
+def nested_ignores(directory: Path) -> list[str]:
+    """makemessages options that leave out the apps inside `directory` (they own their catalogs)."""
     ignores = []
     for app in catalog_dirs()[:-1]:
-        ignores += ["--ignore", f"{app.name}/*"]
+        if app != directory and directory in app.parents:
+            ignores += ["--ignore", f"{app.relative_to(directory).as_posix()}/*"]
     return ignores
+
+
+def _project_ignores() -> list[str]:
+    return nested_ignores(PACKAGE_DIR)
 
 
 def makemessages(directory: Path) -> None:
@@ -33,8 +39,7 @@ def makemessages(directory: Path) -> None:
     args = [str(django_admin), "makemessages", "--no-obsolete", "--no-location", "--settings=postventa.settings"]
     for lang in LANGUAGES:
         args += ["-l", lang]
-    if directory == PACKAGE_DIR:
-        args += _project_ignores()
+    args += nested_ignores(directory)
     (directory / "locale").mkdir(exist_ok=True)
     subprocess.run(args, cwd=directory, check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
 
