@@ -13,7 +13,6 @@ from postventa.core import audit
 from postventa.core.models import AuditEntry
 
 PAGES = [
-    "/console/settings/",
     "/console/settings/users/",
     "/console/settings/users/new/",
     "/console/settings/teams/",
@@ -33,6 +32,15 @@ def test_settings_pages_render_for_admin_and_are_403_for_agents(client, admin_us
     assert b"<h1>" in response.content
     client.force_login(agent)
     assert client.get(path).status_code == 403
+
+
+@pytest.mark.django_db
+def test_agents_see_only_their_own_settings_on_the_settings_home(client, agent):
+    client.force_login(agent)
+    response = client.get("/console/settings/")
+    assert response.status_code == 200
+    urls = [card["url"] for card in response.context["cards"]]
+    assert urls == ["/console/settings/automation/macros/"]
 
 
 @pytest.mark.django_db

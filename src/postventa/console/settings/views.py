@@ -15,7 +15,15 @@ from postventa.console.mixins import render_page, staff_required
 from postventa.core.errors import ApplicationError
 from postventa.core.permissions import can
 
-SETTINGS_PERMISSIONS = ("users.manage", "teams.manage", "tokens.manage", "webhooks.manage", "audit.view")
+SETTINGS_PERMISSIONS = (
+    "users.manage",
+    "teams.manage",
+    "tokens.manage",
+    "webhooks.manage",
+    "audit.view",
+    "tickets.manage",
+    "tickets.change",
+)
 
 
 def _ids(request, name: str) -> list[int]:
@@ -66,6 +74,39 @@ def settings_home(request):
             _("Scoped keys for the REST API."),
         ),
         ("webhooks.manage", _webhooks_url(), _("Webhooks"), _("Signed event deliveries to your systems.")),
+        (
+            "teams.manage",
+            reverse("console:settings_calendars"),
+            _("Business hours"),
+            _("Opening hours and holidays that SLA clocks count."),
+        ),
+        (
+            "tickets.manage",
+            reverse("console:settings_sla_policies"),
+            _("SLA policies"),
+            _("Response and resolution targets on business hours."),
+        ),
+        (
+            "tickets.manage",
+            reverse("console:automation_routing"),
+            _("Routing and assignment"),
+            _("Which team gets a ticket, and who in it."),
+        ),
+        (
+            "tickets.change",
+            reverse("console:automation_macros"),
+            _("Macros"),
+            _("Reply templates with placeholders and actions."),
+        ),
+        (
+            "tickets.manage",
+            reverse("console:automation_triggers"),
+            _("Triggers and automations"),
+            _("Rules that act on events and on time."),
+        ),
+        ("tickets.manage", reverse("console:mailboxes"), _("Mailboxes"), _("Email addresses that become tickets.")),
+        ("tickets.manage", reverse("console:chat_widgets"), _("Chat widget"), _("Live chat on your website.")),
+        ("tickets.manage", reverse("console:whatsapp_settings"), _("WhatsApp"), _("WhatsApp Business account and templates.")),
         ("audit.view", reverse("console:settings_audit"), _("Audit log"), _("Who changed what, and when.")),
         (
             "users.manage",
