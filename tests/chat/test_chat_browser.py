@@ -87,7 +87,8 @@ def test_customer_chats_and_agent_answers_live(
     from postventa.helpdesk.models import Ticket
     from postventa.helpdesk.services import reply
 
-    settings.CHAT_SOCKET_URL = chat_server
+    # "localhost", like the live server: the agent's session cookie goes to the socket too.
+    settings.CHAT_SOCKET_URL = chat_server.replace("127.0.0.1", "localhost")
     settings.BASE_URL = live_server.url
     widget.allowed_origins = [live_server.url]
     widget.save()
@@ -123,6 +124,38 @@ def test_customer_chats_and_agent_answers_live(
     log.get_by_text("Sí, la tenemos en stock.").wait_for()
     assert "Alex" in log.inner_text()
     assert log.get_attribute("aria-live") == "polite"
+
+    # The agent's console: the chat's page, live over the agent socket (session cookie).
+    from django.test import Client
+
+    from postventa.messaging.chat.models import ChatSession
+
+    staff = Client()
+    staff.force_login(available_agent)
+    agent_context = chromium.new_context(locale="es-ES")
+    agent_context.add_cookies(
+        [{"name": "sessionid", "value": staff.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    agent_page = agent_context.new_page()
+    agent_page.set_default_timeout(10_000)
+    session = ChatSession.objects.get(ticket=ticket)
+    agent_page.goto(f"{live_server.url}/console/chat/{session.pk}/")
+    agent_panel = agent_page.locator("#pv-live-panel")
+    agent_panel.get_by_text("¿Tenéis la pieza 123?").wait_for()
+    agent_panel.locator("[data-live-state].ok").wait_for()  # joined, and the visitor is here
+
+    box.fill("¿Y cuánto cuesta?")  # typing reaches the agent...
+    agent_panel.locator("[data-live-typing]").get_by_text("escribiendo").wait_for()
+    box.press("Enter")  # ...and so does the message
+    agent_panel.get_by_text("¿Y cuánto cuesta?").wait_for()
+
+    agent_box = agent_panel.locator("textarea")
+    agent_box.fill("12,50 €")
+    panel.locator(".typing").get_by_text("escribiendo").wait_for()
+    agent_box.press("Enter")
+    log.get_by_text("12,50 €").wait_for()
+    assert ticket.messages.filter(direction="outbound", body_text="12,50 €").exists()
+    agent_context.close()
 
     # Keyboard: Escape closes the panel and gives focus back to the launcher.
     box.press("Escape")

@@ -145,3 +145,25 @@ def test_offline_when_the_calendar_is_closed(widget, available_agent):
     widget.calendar = BusinessCalendar.objects.create(name="Never open")  # no weekly hours at all
     widget.save()
     assert widget_online(widget) is False
+
+
+def test_conversation_page_shows_the_chat_to_agents_who_may_see_it(
+    chat_ticket, client, available_agent, make_user
+):
+    from postventa.accounts.models import Team
+
+    client.force_login(available_agent)
+    response = client.get(f"/console/chat/{chat_ticket.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "¿Tenéis la pieza 123?" in html and 'id="pv-live-panel"' in html
+    assert f'data-ticket="{chat_ticket.ticket_id}"' in html and "ws://testserver:8001/ws/agent/" in html
+    chat_ticket.refresh_from_db()
+    assert chat_ticket.agent_read_at is not None
+
+    team = Team.objects.create(name="Repairs")
+    chat_ticket.ticket.team = team
+    chat_ticket.ticket.save()
+    outsider = make_user("otto.outsider", role="agent")
+    client.force_login(outsider)
+    assert client.get(f"/console/chat/{chat_ticket.pk}/").status_code == 404

@@ -10,7 +10,7 @@ from postventa.console.mixins import render_page, staff_required
 from postventa.core.errors import ApplicationError
 from postventa.core.permissions import can
 from postventa.messaging.chat import selectors, services
-from postventa.messaging.chat.models import WidgetConfig
+from postventa.messaging.chat.models import ChatSession, WidgetConfig
 from postventa.messaging.chat.snippets import snippet, socket_url
 
 
@@ -28,6 +28,28 @@ def live_chats(request):
         "can_manage": can(request.user, "tickets.manage"),
     }
     return render_page(request, "console/chat/live.html", context, partial="console/chat/_live_rows.html")
+
+
+@staff_required("tickets.view")
+def conversation(request, session_id: int):
+    """One chat, answered from here over the socket (the ticket page can include the same panel)."""
+    from django.http import Http404
+
+    from postventa.helpdesk import access
+    from postventa.helpdesk.services import ticket_link
+
+    session = get_object_or_404(ChatSession.objects.select_related("ticket", "customer"), pk=session_id)
+    if session.ticket is None or not access.can_see(request.user, session.ticket):
+        raise Http404
+    services.mark_read(session_id=session.pk)
+    context = {
+        "nav": "chat",
+        "session": session,
+        "ticket": session.ticket,
+        "ticket_url": ticket_link(session.ticket),
+        "history": selectors.history(session),
+    }
+    return render_page(request, "console/chat/conversation.html", context)
 
 
 @staff_required("tickets.manage")

@@ -69,14 +69,28 @@ class SQLiteChannelLayer(BaseChannelLayer):
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             with self._init_lock:
                 if not self._ready:
-                    conn.executescript(SCHEMA)
+                    self._init_file(conn)
                     self._ready = True
             self._local.conn = conn
         return conn
+
+    @staticmethod
+    def _init_file(conn: sqlite3.Connection) -> None:
+        # Two processes creating the file at once: switching to WAL can fail with "locked" without
+        # waiting on the busy timeout, so retry for a moment. WAL then stays set on the file.
+        for attempt in range(100):
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(SCHEMA)
+                return
+            except sqlite3.OperationalError:
+                if attempt == 99:
+                    raise
+                time.sleep(0.02)
 
     def _insert(self, rows: list[tuple[str, str]]) -> None:
         expires = time.time() + self.expiry

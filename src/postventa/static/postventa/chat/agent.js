@@ -78,9 +78,12 @@
       errorEl.textContent = "";
       send({ type: "reply", ticket: ticket, text: value });
       text.value = "";
+      lastTyping = 0;
     });
     text.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); return; }
+      if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
+    });
+    text.addEventListener("input", function () {
       var now = Date.now();
       if (now - lastTyping > 2000) { lastTyping = now; send({ type: "typing", ticket: ticket }); }
     });

@@ -213,9 +213,13 @@
     if (!text) return;
     send({ type: "message", text: text, ref: String(Date.now()) });
     field(composeForm, "text").value = "";
+    lastTyping = 0; // the next keystroke is a new "typing"
   });
   field(composeForm, "text").addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); composeForm.requestSubmit(); return; }
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); composeForm.requestSubmit(); }
+  });
+  // "input" also catches paste and dictation, not only keys.
+  field(composeForm, "text").addEventListener("input", function () {
     var now = Date.now();
     if (now - lastTyping > 2000) { lastTyping = now; send({ type: "typing" }); }
   });
