@@ -351,3 +351,22 @@ def test_the_minute_task_runs_the_check(make_policy, inbound, drain_outbox):
     with time_machine.travel(at(2026, 6, 1, 10, 40), tick=False):
         assert tasks.sla_check_periodically.call_local() == {"warned": 0, "breached": 1}
     assert len(events("ticket.sla_breached")) == 1
+
+
+def test_inbox_filters_for_overdue_and_due_soon(make_policy, inbound, agent, drain_outbox):
+    from postventa.helpdesk.sla.selectors import due_soon_q, overdue_q
+
+    make_policy(first_response_minutes=60, resolution_minutes=600)
+    late, _m, _c = inbound(now=at(2026, 6, 1, 9), external_id="<l@x>")
+    soon, _m, _c = inbound("b", now=at(2026, 6, 1, 9, 50), external_id="<s@x>", subject="b")
+    calm, _m, _c = inbound("c", now=at(2026, 6, 1, 10, 20), external_id="<c@x>", subject="c")
+    waiting, _m, _c = inbound("d", now=at(2026, 6, 1, 8), external_id="<w@x>", subject="d")
+    helpdesk.ticket_update(
+        ticket=waiting, acting_user=agent, changes={"status": "pending"}, now=at(2026, 6, 1, 8, 5)
+    )
+    settle(drain_outbox, at(2026, 6, 1, 10, 21))
+    now = at(2026, 6, 1, 10, 30)
+    assert set(Ticket.objects.filter(overdue_q(now)).values_list("pk", flat=True)) == {late.pk}
+    half_hour = dt.timedelta(minutes=30)
+    assert set(Ticket.objects.filter(due_soon_q(now, half_hour)).values_list("pk", flat=True)) == {soon.pk}
+    assert set(Ticket.objects.filter(due_soon_q(now)).values_list("pk", flat=True)) == {soon.pk, calm.pk}

@@ -10,6 +10,31 @@ from django.db.models import Count, Q, QuerySet
 
 from postventa.helpdesk.sla.models import Metric, TicketSla
 
+RUNNING_STATUSES = ("new", "open")  # pending, on hold and solved tickets have their clocks stopped
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    """Tickets with a running SLA clock past its due time (for inbox filters; uses ticket columns)."""
+    return Q(status__in=RUNNING_STATUSES) & (
+        Q(first_response_at__isnull=True, first_response_due_at__lte=now)
+        | Q(next_response_due_at__lte=now)
+        | Q(resolution_due_at__lte=now)
+    )
+
+
+def due_soon_q(now: dt.datetime, within: dt.timedelta = dt.timedelta(hours=1)) -> Q:
+    """Tickets whose next running SLA target falls within `within` from now (not yet overdue)."""
+    soon = now + within
+    return (
+        Q(status__in=RUNNING_STATUSES)
+        & (
+            Q(first_response_at__isnull=True, first_response_due_at__gt=now, first_response_due_at__lte=soon)
+            | Q(next_response_due_at__gt=now, next_response_due_at__lte=soon)
+            | Q(resolution_due_at__gt=now, resolution_due_at__lte=soon)
+        )
+        & ~overdue_q(now)
+    )
+
 
 def clocks_for(ticket) -> list[TicketSla]:
     """The ticket's clocks in metric order (first response, next response, resolution): one query."""
