@@ -14,6 +14,9 @@ class SearchDocument(models.Model):
     Snowball-stemmed tokens that the database's full-text index covers (FTS5 on SQLite, a
     tsvector column on PostgreSQL; both created in migration 0003 outside the ORM).
     `customer_id`/`team_id` let search filter by who may see the object.
+
+    Careful with later migrations of this table: on SQLite, Django rebuilds a table to alter a
+    column, which drops the FTS triggers; such a migration must re-run migration 0003's SQL.
     """
 
     kind = models.CharField(_("kind"), max_length=40)
