@@ -225,3 +225,19 @@ def test_saved_views(client, agent, supervisor):
     assert mine.patch(f"/api/v1/tickets/views/{shared.json()['id']}", {"name": "x"}).status_code == 403
     assert client.delete(f"/api/v1/tickets/views/{view_id}").status_code == 401
     assert SavedView.objects.count() == 2
+
+
+def test_sla_filters(api, inbound):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    late, _m, _ = inbound(subject="late")
+    soon, _m2, _ = inbound(subject="soon")
+    inbound(subject="fine")
+    now = timezone.now()
+    Ticket.objects.filter(pk=late.pk).update(first_response_due_at=now - dt.timedelta(minutes=5))
+    Ticket.objects.filter(pk=soon.pk).update(first_response_due_at=now + dt.timedelta(minutes=20))
+    assert [t["id"] for t in api.get("/api/v1/tickets/", sla="overdue").json()["items"]] == [late.pk]
+    assert [t["id"] for t in api.get("/api/v1/tickets/", sla="due_soon").json()["items"]] == [soon.pk]
+    assert api.get("/api/v1/tickets/", sla="whenever").status_code == 422

@@ -30,6 +30,7 @@ class ListParams(Schema):
     channel: str = ""
     tag: str = ""
     type: str = ""
+    sla: str = ""
     q: str = ""
     cursor: str | None = None
     page_size: int | None = None

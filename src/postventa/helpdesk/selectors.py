@@ -21,7 +21,7 @@ from postventa.helpdesk.models import (
 )
 
 # Filters an inbox view understands (also what a SavedView stores).
-FILTER_KEYS = ("status", "team", "assignee", "priority", "customer_id", "q", "channel", "tag", "type")
+FILTER_KEYS = ("status", "team", "assignee", "priority", "customer_id", "q", "channel", "tag", "type", "sla")
 
 
 def _pk(value: Any) -> int | None:
@@ -50,7 +50,7 @@ def ticket_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Tick
 
     status: a status, "unsolved" (default when absent is all) · team: id or "none" ·
     assignee: id, "me" or "none" · priority · customer_id · q (subject or number) · channel ·
-    tag · type.
+    tag · type · sla: "overdue" or "due_soon" (a running SLA clock past or near its due time).
     """
     f = clean_filters(filters or {})
     qs = access.visible_tickets(user)
@@ -85,6 +85,8 @@ def ticket_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Tick
         qs = qs.filter(type=f["type"])
     if f.get("tag"):
         qs = qs.filter(tags__name=f["tag"].lower())
+    if f.get("sla"):
+        qs = qs.filter(_sla_q(f["sla"]))
     q = f.get("q", "")
     if q:
         number = q.lstrip("#")
@@ -93,6 +95,19 @@ def ticket_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Tick
             cond |= Q(number=int(number))
         qs = qs.filter(cond)
     return qs.select_related("customer", "team", "assignee").prefetch_related("tags")
+
+
+def _sla_q(value: str) -> Q:
+    # Imported late: the SLA module builds on this one.
+    from django.utils import timezone
+
+    from postventa.helpdesk.sla.selectors import due_soon_q, overdue_q
+
+    if value == "overdue":
+        return overdue_q(timezone.now())
+    if value == "due_soon":
+        return due_soon_q(timezone.now())
+    raise ValidationFailed(_("Unknown SLA filter %(value)s.") % {"value": value}, code="bad_sla_filter")
 
 
 def ticket_get(*, user, ticket_id: Any) -> Ticket:
