@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F
-
 from postventa.core import audit
 from postventa.core.events import emit
 from postventa.helpdesk.models import Message, Ticket, TicketChange, TicketSequence, TicketThreadKey
@@ -19,8 +17,9 @@ def next_number() -> int:
     seq, _created = TicketSequence.objects.select_for_update().get_or_create(
         name="ticket", defaults={"last_value": FIRST_NUMBER - 1}
     )
-    TicketSequence.objects.filter(pk=seq.pk).update(last_value=F("last_value") + 1)
-    seq.refresh_from_db(fields=["last_value"])
+    # The row is locked until commit, so incrementing in Python is safe (and one query fewer).
+    seq.last_value += 1
+    seq.save(update_fields=["last_value"])
     return int(seq.last_value)
 
 
@@ -113,8 +112,7 @@ def add_thread_keys(ticket: Ticket, channel: str, keys) -> None:
     clean = sorted({(k or "").strip()[:300] for k in keys if (k or "").strip()})
     if not clean:
         return
-    have = set(TicketThreadKey.objects.filter(channel=channel, key__in=clean).values_list("key", flat=True))
+    # The (channel, key) unique constraint keeps the first owner: conflicts are skipped in SQL.
     TicketThreadKey.objects.bulk_create(
-        [TicketThreadKey(ticket=ticket, channel=channel, key=k) for k in clean if k not in have],
-        ignore_conflicts=True,
+        [TicketThreadKey(ticket=ticket, channel=channel, key=k) for k in clean], ignore_conflicts=True
     )

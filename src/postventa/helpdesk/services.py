@@ -288,7 +288,7 @@ def _find_by_keys(channel: str, keys: list[str]) -> Ticket | None:
     clean = [k.strip()[:300] for k in keys if (k or "").strip()]
     if not clean:
         return None
-    key = TicketThreadKey.objects.filter(channel=channel, key__in=clean).order_by("-id").first()
+    key = TicketThreadKey.objects.select_related("ticket").filter(channel=channel, key__in=clean).order_by("-id").first()
     return key.ticket if key else None
 
 
