@@ -308,6 +308,17 @@ WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8)
 # Marketing and survey messages per customer per week when the customer has set no limit.
 NOTIFICATIONS_MAX_PER_WEEK = envint("NOTIFICATIONS_MAX_PER_WEEK", 3)
 NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", 5)
+
+# --- Helpdesk ---------------------------------------------------------------------------------------
+HELPDESK_MAX_ATTACHMENT_BYTES = envint("HELPDESK_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
+# A customer reply within this many days reopens a solved ticket; later it opens a follow-up.
+HELPDESK_REOPEN_DAYS = envint("HELPDESK_REOPEN_DAYS", 7)
+HELPDESK_PORTAL_LINK_MINUTES = envint("HELPDESK_PORTAL_LINK_MINUTES", 15)
+HELPDESK_FORM_RATE_PER_MINUTE = envint("HELPDESK_FORM_RATE_PER_MINUTE", 5)
+# More than MAIL_LOOP_MAX mails from one address in MAIL_LOOP_MINUTES is treated as a mail loop.
+MAIL_LOOP_MAX = envint("MAIL_LOOP_MAX", 30)
+MAIL_LOOP_MINUTES = envint("MAIL_LOOP_MINUTES", 10)
+MAIL_MESSAGE_ID_DOMAIN = env("MAIL_MESSAGE_ID_DOMAIN", "")
 PUBLIC_RATE_LIMIT_PER_MINUTE = envint("PUBLIC_RATE_LIMIT_PER_MINUTE", 20)
 WEB_PORT = envint("PORT", 8000)
 WEB_HOST = env("HOST", "127.0.0.1")
