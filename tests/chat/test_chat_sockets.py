@@ -176,6 +176,51 @@ def test_agent_reply_over_http_reaches_visitor_and_typing_both_ways(widget, avai
     assert back["text"] == "No, thanks" and back["from"] == "visitor"
 
 
+def test_visitor_typing_throttle_counts_only_relayed_signals(widget, available_agent, monkeypatch):
+    """Typing before the first message (no ticket: relayed to nobody) does not start the throttle,
+    and a sent message resets it, as the widget does: the agent sees the next keystroke at once."""
+    from postventa.messaging.chat import consumers
+
+    monkeypatch.setattr(consumers, "TYPING_EVERY", 60.0)  # timing-proof: only the resets let signals through
+    cookie = session_cookie(available_agent)
+
+    async def frames_until_message(comm):
+        frames = []
+        while not frames or frames[-1].get("type") != "message":
+            frames.append(json.loads(await comm.receive_from(timeout=3)))
+        return [f["type"] for f in frames]
+
+    async def body():
+        visitor = visitor_socket(widget.key)
+        await _start(visitor)
+        await visitor.send_json_to({"type": "identify", "name": "Lucía", "email": "lucia@example.com"})
+        await receive_type(visitor, "identified")
+        await visitor.send_json_to({"type": "typing"})  # before the ticket exists
+        await visitor.send_json_to({"type": "message", "text": "¿Tenéis la pieza 123?"})
+        first = await receive_type(visitor, "message")
+
+        agent = agent_socket(cookie)
+        connected, _ = await agent.connect()
+        assert connected
+        await agent.send_json_to({"type": "join", "ticket": first["ticket"]})
+        await receive_type(agent, "joined")
+
+        await visitor.send_json_to({"type": "typing"})
+        relayed = await receive_type(agent, "typing")
+        await visitor.send_json_to({"type": "typing"})  # within TYPING_EVERY: dropped
+        await visitor.send_json_to({"type": "message", "text": "¿Y cuánto cuesta?"})
+        before_second = await frames_until_message(agent)
+        await visitor.send_json_to({"type": "typing"})  # after a message: a new signal
+        after_second = await receive_type(agent, "typing")
+        await visitor.disconnect()
+        await agent.disconnect()
+        return relayed, before_second, after_second
+
+    relayed, before_second, after_second = run(body)
+    assert relayed["from"] == "visitor" and after_second["from"] == "visitor"
+    assert "typing" not in before_second
+
+
 def test_agent_socket_needs_a_staff_session(widget, available_agent, make_user):
     from postventa.asgi import application
 

@@ -167,6 +167,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         await database_sync_to_async(self._rate_limit)("chat-message", f"{self.session.pk}", 20, 60)
         had_ticket = self.session.ticket_id
         message = await database_sync_to_async(self._message)(str(content.get("text") or ""))
+        # Like the widget (lastTyping = 0 on send): typing after a message is a new signal, passed on
+        # even within TYPING_EVERY of the one before it (messages have their own rate limit).
+        self.last_typing = 0.0
         if not had_ticket:
             await self.channel_layer.group_add(ticket_group(self.session.ticket_id), self.channel_name)
             # The first message was published before this socket joined the ticket's group.
@@ -188,20 +191,21 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         hit(f"{scope}-ip", _client_ip(self.scope), limit=limit * 5, window_seconds=window)
 
     async def on_typing(self, content):
+        if not self.session.ticket_id:
+            return  # no conversation yet: nobody to tell, and nothing to count against the throttle
         now = time.monotonic()
         if now - self.last_typing < TYPING_EVERY:
             return  # the widget sends one every 2 s; more is noise for every agent in the group
         self.last_typing = now
-        if self.session.ticket_id:
-            await self.channel_layer.group_send(
-                ticket_group(self.session.ticket_id),
-                {
-                    "type": "chat.typing",
-                    "from": "visitor",
-                    "ticket": self.session.ticket_id,
-                    "sender": self.channel_name,
-                },
-            )
+        await self.channel_layer.group_send(
+            ticket_group(self.session.ticket_id),
+            {
+                "type": "chat.typing",
+                "from": "visitor",
+                "ticket": self.session.ticket_id,
+                "sender": self.channel_name,
+            },
+        )
 
     async def on_ping(self, content):
         from postventa.messaging.chat import services
