@@ -166,3 +166,51 @@ def drain_outbox(db):
         return outbox.drain(**kwargs)
 
     return drain
+
+
+# --- Browser (Debian's chromium through Playwright; never `playwright install`) ---------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium per test process: Playwright's sync API allows one running instance per thread."""
+    # Playwright's sync API runs an event loop; Django refuses sync DB calls from inside one.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_context_factory(browser, settings):
+    settings.RATE_LIMITS_DISABLED = True
+    contexts = []
+
+    def make(locale: str = "es-ES"):
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(browser_context_factory):
+    page = browser_context_factory("es-ES").new_page()
+    page.set_default_timeout(10_000)
+    return page

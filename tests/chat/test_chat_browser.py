@@ -68,17 +68,8 @@ def chat_server(layer_path):
 
 
 @pytest.fixture
-def chromium():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
+def chromium(browser, settings):
+    return browser
 
 
 def test_customer_chats_and_agent_answers_live(

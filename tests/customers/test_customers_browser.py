@@ -18,20 +18,10 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def page(settings, transactional_db):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.RATE_LIMITS_DISABLED = True
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True
-        )
-        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
+def page(browser_context_factory, transactional_db):
+    page = browser_context_factory("en-GB").new_page()
+    page.set_default_timeout(10_000)
+    return page
 
 
 def test_consent_toggle_and_timeline_paging(page, live_server, make_user):

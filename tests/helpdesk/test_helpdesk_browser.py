@@ -20,18 +20,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser_page(settings):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    settings.RATE_LIMITS_DISABLED = True
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True)
-        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
+def browser_page(browser_context_factory):
+    page = browser_context_factory("en-GB").new_page()
+    page.set_default_timeout(10_000)
+    return page
 
 
 def _login(page, live_server, username: str) -> None:

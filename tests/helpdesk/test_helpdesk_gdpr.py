@@ -61,5 +61,5 @@ def test_timeline_sentences(inbound, agent, customer_a):
     assert f"Ticket #{ticket.number} solved: Broken lid" in sentences
     assert f"Ticket #{ticket.number} opened: Broken lid" in sentences
     with translation.override("es"):
-        assert f"Incidencia #{ticket.number} resuelta: Broken lid" in [render(e) for e in entries]
+        assert f"Ticket #{ticket.number} resuelto: Broken lid" in [render(e) for e in entries]
     assert Ticket.objects.count() == 1

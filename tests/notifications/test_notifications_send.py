@@ -75,7 +75,7 @@ def test_sends_multipart_email_with_headers_and_records_it(smtp_server):
     assert message.is_multipart()
     text = body_text(message)
     html = body_html(message)
-    assert "Hola Lucía O'Brien," in text  # Spanish, and not HTML-escaped in the text part
+    assert "Hola, Lucía O'Brien:" in text  # Spanish, and not HTML-escaped in the text part
     assert "Llegará el jueves." in text
     assert "Seguir: https://shop.example/track/1001" in text
     assert 'href="https://shop.example/track/1001"' in html

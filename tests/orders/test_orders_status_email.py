@@ -36,7 +36,7 @@ def test_status_change_sends_one_personalised_email_in_customers_language(smtp_s
     assert "PV-1001" in message["Subject"]
     assert "Enviado" in message["Subject"]
     text = body_text(message)
-    assert "Hola Lucía" in text
+    assert "Hola, Lucía:" in text
     assert "Lavadora EcoWash 8 kg" in text
     assert "/track/o/" in text
     assert "https://seur.example/S1" in text

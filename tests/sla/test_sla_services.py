@@ -325,7 +325,7 @@ def test_breach_email_speaks_the_supervisors_language(
     assert len(mails) == 1
     assert mails[0]["Subject"] == f"SLA incumplido en el ticket #{ticket.number}: Primera respuesta"
     body = mails[0].get_content()
-    assert "Hola Jesús" in body and "ha incumplido su objetivo de primera respuesta" in body
+    assert "Hola, Jesús:" in body and "ha incumplido su objetivo de primera respuesta" in body
 
 
 def test_escalation_survives_an_invalid_reassignment(make_policy, inbound, make_user, drain_outbox):
