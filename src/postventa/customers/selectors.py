@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -18,6 +21,31 @@ from postventa.customers.models import (
     TimelineEntry,
 )
 from postventa.customers.normalise import as_pk, has_nul, try_normalise_phone
+
+logger = logging.getLogger(__name__)
+
+# How many search-index matches a list query may add (they go into one `pk IN (...)`).
+INDEX_MATCH_LIMIT = 500
+
+
+def _index_matches(q: str) -> list[int]:
+    """Customer ids the search index finds for q (accent-folded, stemmed, last word as prefix).
+
+    Only for queries with letters and no "@": emails, phones and ids keep their exact matching.
+    The index may lag or fail; that only loses these extra matches, never the search.
+    """
+    if "@" in q or not any(ch.isalpha() for ch in q):
+        return []
+    from postventa.core import search
+    from postventa.customers.search_index import KIND
+
+    try:
+        with transaction.atomic():  # a savepoint: a failed index query must not poison the outer transaction
+            found = search.object_ids(q, kind=KIND, limit=INDEX_MATCH_LIMIT)
+    except DatabaseError:
+        logger.warning("customer search: the search index failed for a list query", exc_info=True)
+        return []
+    return [pk for pk in (as_pk(object_id) for object_id in found) if pk is not None]
 
 
 def customer_get(customer_id, *, include_inactive: bool = True) -> Customer:
@@ -83,7 +111,10 @@ def customer_search(
     language: str = "",
     include_inactive: bool = False,
 ) -> QuerySet[Customer]:
-    """Customers for lists: q matches name/company (prefix), any email or phone (exact or prefix)."""
+    """Customers for lists: q matches name/company (prefix), any email or phone (exact or prefix).
+
+    Names also match without accents either way ("gomez" finds "Gómez") through the search index.
+    """
     qs = Customer.objects.all()
     if has_nul([q, email, phone, tag, language]):
         return qs.none()
@@ -111,6 +142,9 @@ def customer_search(
         # ASCII only: "¹".isdigit() is true but int() refuses it; 18 digits fit a bigint.
         if q.isascii() and q.isdigit() and len(q) <= 18:
             cond |= Q(pk=int(q))
+        index_ids = _index_matches(q)
+        if index_ids:
+            cond |= Q(pk__in=index_ids)
         qs = qs.filter(cond)
     if email:
         qs = qs.filter(pk__in=CustomerEmail.objects.filter(email=email.strip().lower()).values("customer_id"))

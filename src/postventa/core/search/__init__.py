@@ -30,6 +30,7 @@ __all__ = [
     "Indexer",
     "index_document",
     "indexers",
+    "object_ids",
     "refresh",
     "register_indexer",
     "reindex",
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 MAX_LIMIT = 100
+MAX_OBJECT_IDS = 500
 
 
 @dataclasses.dataclass(frozen=True)
@@ -204,6 +206,22 @@ def search(
             )
         )
     return hits
+
+
+def object_ids(query: str, *, kind: str, limit: int = MAX_OBJECT_IDS) -> list[str]:
+    """The object ids of `kind` matching `query`, best first, at most `limit` (<= 500); no highlighting.
+
+    For narrowing a model queryset (`pk__in`) with the folded, stemmed matching of the index.
+    """
+    parsed = terms(query or "")
+    limit = max(1, min(int(limit), MAX_OBJECT_IDS))
+    ranked = backends.ranked_ids(parsed, kinds=[kind], customer_id=None, team_ids=None, limit=limit)
+    if not ranked:
+        return []
+    by_pk = dict(
+        SearchDocument.objects.filter(pk__in=[pk for pk, _rank in ranked]).values_list("pk", "object_id")
+    )
+    return [by_pk[pk] for pk, _rank in ranked if pk in by_pk]
 
 
 def visible_team_ids(user) -> list[int] | None:
