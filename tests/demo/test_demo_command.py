@@ -27,13 +27,15 @@ from postventa.demo.logins import DEMO_USERS, demo_logins
 from postventa.demo.models import DemoLoad
 from postventa.demo.orderplan import plan_orders
 from postventa.demo.people import cif, dni, plan_customers
+from postventa.helpdesk.models import Message, Ticket
 from postventa.orders import pipeline
 from postventa.orders.models import Order, OrderLine, OrderStatusChange, Shipment, ShipmentEvent
 
 SMALL_CUSTOMERS, SMALL_ORDERS = loader.SCALES["small"]
 
 COUNTED = [Customer, CustomerEmail, ExternalId, Consent, ConsentEvent, Category, Product, Order, OrderLine,
-           OrderStatusChange, Shipment, ShipmentEvent, Asset, User, Team, Skill, TimelineEntry, DemoLoad]  # fmt: skip
+           OrderStatusChange, Shipment, ShipmentEvent, Asset, User, Team, Skill, TimelineEntry, DemoLoad,
+           Ticket, Message, OutboxEvent]  # fmt: skip
 
 
 def _run(*args: str) -> str:
@@ -66,9 +68,55 @@ def test_small_demo_twice_adds_everything_once_and_nothing_the_second_time():
     assert _counts() == after_first
     assert "everything was already there" in second_output
     assert DemoLoad.objects.count() == 1
-    # The demo must not queue emails or webhooks to fake customers.
+    # The demo must not queue emails or webhooks to fake customers: the helpdesk services'
+    # events are settled before commit and no reply waits for delivery.
     assert OutboxEvent.objects.filter(status=OutboxEvent.Status.PENDING).count() == 0
-    assert OutboxEvent.objects.count() == 0
+    assert not OutboxEvent.objects.exclude(status=OutboxEvent.Status.DONE).exists()
+    assert not Message.objects.filter(delivery_status=Message.Delivery.PENDING).exists()
+
+
+@pytest.mark.django_db
+def test_demo_fills_the_helpdesk_inbox_once(client):
+    # when
+    _run("--scale", "small")
+    tickets = Ticket.objects.all()
+    # then
+    assert 70 <= tickets.count() <= 90
+    assert set(tickets.values_list("status", flat=True)) == {
+        "new",
+        "open",
+        "pending",
+        "on_hold",
+        "solved",
+        "closed",
+    }
+    assert {"email", "web_chat", "whatsapp", "web_form", "phone"} <= set(
+        tickets.values_list("channel", flat=True)
+    )
+    assert len(set(tickets.values_list("priority", flat=True))) >= 3
+    assert tickets.values("team").distinct().count() == 3
+    assert tickets.filter(assignee__username="agente").count() >= 5
+    assert tickets.filter(order__isnull=False).count() >= 20
+    assert tickets.filter(language="en").exists()
+    assert Message.objects.filter(kind=Message.Kind.INTERNAL_NOTE).exists()
+    now = timezone.now()
+    for ticket in tickets.prefetch_related("messages"):
+        messages = list(ticket.messages.all())
+        assert 1 <= len(messages) <= 4
+        assert now - dt.timedelta(days=31) <= ticket.created_at <= ticket.updated_at <= now
+        assert ticket.order is None or ticket.order.customer_id == ticket.customer_id
+    assert OutboxEvent.objects.filter(status=OutboxEvent.Status.PENDING).count() == 0
+    assert not Message.objects.filter(delivery_status=Message.Delivery.PENDING).exists()
+    # The agent's console inbox shows them.
+    client.post(reverse("console:login"), {"username": "agente", "password": "postventa-agente"})
+    response = client.get("/console/tickets/")
+    assert response.status_code == 200
+    mine = tickets.filter(assignee__username="agente").exclude(status__in=["solved", "closed"]).first()
+    assert mine.subject in response.content.decode()
+    # A second run adds no ticket, message or event.
+    before = (Ticket.objects.count(), Message.objects.count(), OutboxEvent.objects.count())
+    _run("--scale", "small")
+    assert (Ticket.objects.count(), Message.objects.count(), OutboxEvent.objects.count()) == before
 
 
 @pytest.mark.django_db

@@ -4,7 +4,8 @@ Rows are written with bulk_create rather than through the domain services on pur
 services stamp "now" on every row, emit outbox events and audit entries, while demo history
 needs past dates and must never mail or notify hundreds of fake customers. Each row has a fixed
 key (username, SKU, demo external id, order number, tracking number, serial), so a second run
-adds nothing.
+adds nothing. Helpdesk tickets are the exception: demo.tickets writes them through the helpdesk
+services and then settles their outbox events and deliveries (see there).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from postventa.demo.logins import DEMO_USERS
 from postventa.demo.models import DemoLoad
 from postventa.demo.orderplan import OrderPlan, plan_orders
 from postventa.demo.people import CustomerPlan, assign_created_at, plan_customers
+from postventa.demo.tickets import load_tickets
 from postventa.orders.models import Order, OrderLine, OrderStatusChange, Shipment, ShipmentEvent
 
 DEMO_SYSTEM = "demo"  # ExternalId.system of demo customers
@@ -543,7 +545,14 @@ def load(
         customer_ids, customers_added = load_customers(customer_plans)
         progress(f"customers: {customers_added} added")
         added = load_orders(order_plans, customer_plans, customer_ids, products, staff, now)
-        added = {"catalog_rows": catalog_added, "customers": customers_added, **added}
+        tickets_added = load_tickets(now=now, seed=seed)
+        progress(f"tickets: {tickets_added} added")
+        added = {
+            "catalog_rows": catalog_added,
+            "customers": customers_added,
+            **added,
+            "tickets": tickets_added,
+        }
         if any(added.values()) or not DemoLoad.objects.exists():
             # A run that added nothing leaves no trace, so "twice adds nothing" holds for every table.
             DemoLoad.objects.create(seed=seed, customers=customers, orders=orders, added=added)
