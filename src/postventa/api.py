@@ -73,6 +73,12 @@ def _auth_error(request, exc):
     )
 
 
+@api.exception_handler(OverflowError)
+def _id_out_of_range(request, exc: OverflowError):
+    # An id in the path larger than any database integer (SQLite refuses to bind it): no such record.
+    return api.create_response(request, {"detail": _("Not found."), "code": "not_found"}, status=404)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc), "code": "http_error"}, status=exc.status_code)
@@ -98,6 +104,14 @@ def _mount() -> None:
     api.add_router("/automation", "postventa.helpdesk.automation.api.router")
     api.add_router("/sla", "postventa.helpdesk.sla.api.router")
     api.add_router("/tickets", helpdesk_router)
+    api.add_router("/warranties", "postventa.aftercare.warranties.api.router")
+    api.add_router("/claims", "postventa.aftercare.claims.api.router")
+    api.add_router("/returns", "postventa.aftercare.returns.api.router")
+    api.add_router("/refunds", "postventa.aftercare.returns.api.refunds_router")
+    api.add_router("/repairs", "postventa.aftercare.repairs.api.router")
+    api.add_router("/payment-plans", "postventa.aftercare.payment_plans.api.router")
+    api.add_router("/maintenance", "postventa.aftercare.maintenance.api.router")
+    api.add_router("/takeback", "postventa.aftercare.takeback.api.router")
 
 
 _mount()

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from postventa.core.permissions import can
+
+logger = logging.getLogger(__name__)
 
 
 def needs_otp_step(request) -> bool:
@@ -52,3 +59,21 @@ def render_page(request, template: str, context: dict, *, partial: str | None = 
 
 def flash_error(request, exc) -> None:
     messages.error(request, getattr(exc, "message", str(exc)))
+
+
+def rendered_panels(request, panels: list[dict], **context) -> list[dict]:
+    """Render registered panels (customer 360, asset, product) to HTML, each with `context`.
+
+    One app's broken panel must not take the whole page down: it is logged and says so in place.
+    """
+    out = []
+    for panel in panels:
+        try:
+            html = render_to_string(
+                panel["template_name"], {**panel["context"], **context, "panel": panel}, request=request
+            )
+        except Exception:
+            logger.exception("panel %r failed", panel["key"])
+            html = format_html('<p class="alert error">{}</p>', _("This section could not be loaded."))
+        out.append({**panel, "html": mark_safe(html)})  # noqa: S308 (rendered by our template engine)
+    return out

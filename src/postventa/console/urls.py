@@ -17,4 +17,11 @@ urlpatterns = [
     path("chat/", include("postventa.console.chat.urls")),
     path("phone/", include("postventa.console.phone.urls")),
     path("search/", include("postventa.console.search.urls")),
+    path("warranties/", include("postventa.console.warranties.urls")),
+    path("claims/", include("postventa.console.claims.urls")),
+    path("returns/", include("postventa.console.returns.urls")),
+    path("repairs/", include("postventa.console.repairs.urls")),
+    path("payment-plans/", include("postventa.console.payment_plans.urls")),
+    path("maintenance/", include("postventa.console.maintenance.urls")),
+    path("takeback/", include("postventa.console.takeback.urls")),
 ]

@@ -52,7 +52,11 @@ def compilemessages(directory: Path) -> None:
 
 
 def main() -> None:
+    """All catalogs, or only those of the app directories given as arguments."""
+    wanted = [Path(a).resolve() for a in sys.argv[1:]]
     for directory in catalog_dirs():
+        if wanted and directory not in wanted:
+            continue
         makemessages(directory)
         compilemessages(directory)
         print(f"catalogs refreshed: {directory.relative_to(PACKAGE_DIR.parent)}")

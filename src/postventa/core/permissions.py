@@ -32,10 +32,50 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(
         "tickets.view",
         "tickets.change",
         "tickets.manage",
+        # Aftercare: "<area>.view" reads, ".change" works cases, ".manage" edits rules and settings.
+        "warranties.view",
+        "warranties.change",
+        "warranties.manage",
+        "claims.view",
+        "claims.change",
+        "returns.view",
+        "returns.change",
+        "returns.manage",
+        "refunds.change",
+        "repairs.view",
+        "repairs.change",
+        "repairs.manage",
+        "plans.view",
+        "plans.change",
+        "maintenance.view",
+        "maintenance.change",
+        "maintenance.manage",
+        "takeback.view",
+        "takeback.change",
+        "takeback.manage",
     }
 )
 
 _VIEW = {p for p in ALL_PERMISSIONS if p.endswith(".view")} - {"audit.view"}
+# Agents work aftercare cases (claims, returns, repairs, plans, reminders, take-back); refunds
+# move money, and rules (warranty terms, return policy, maintenance plans) are a supervisor's.
+_AFTERCARE_WORK = {
+    "warranties.change",
+    "claims.change",
+    "returns.change",
+    "repairs.change",
+    "plans.change",
+    "maintenance.change",
+    "takeback.change",
+}
+_AFTERCARE_MANAGE = {
+    "warranties.manage",
+    "returns.manage",
+    "refunds.change",
+    "repairs.manage",
+    "maintenance.manage",
+    "takeback.manage",
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": ALL_PERMISSIONS,
@@ -54,17 +94,42 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "tokens.manage",
             "tickets.change",
             "tickets.manage",
+            *_AFTERCARE_WORK,
+            *_AFTERCARE_MANAGE,
         }
     ),
-    "agent": frozenset(_VIEW - {"analytics.view"} | {"customers.change", "orders.change", "tickets.change"}),
+    "agent": frozenset(
+        _VIEW - {"analytics.view"} | {"customers.change", "orders.change", "tickets.change", *_AFTERCARE_WORK}
+    ),
     "analyst": frozenset(_VIEW | {"segments.change"}),
 }
 
 # API token scopes: area -> permissions that a read / write scope unlocks. "accounts" covers
 # users, teams and skills (reading lists needs accounts:read even for users.manage).
-SCOPE_AREAS = ("accounts", "customers", "catalog", "orders", "segments", "webhooks", "tickets")
+SCOPE_AREAS = (
+    "accounts",
+    "customers",
+    "catalog",
+    "orders",
+    "segments",
+    "webhooks",
+    "tickets",
+    "warranties",
+    "claims",
+    "returns",
+    "repairs",
+    "plans",
+    "maintenance",
+    "takeback",
+)
 # Permission areas that share one token scope area.
-_SCOPE_AREA_OF = {"users": "accounts", "teams": "accounts", "tokens": "accounts", "audit": "accounts"}
+_SCOPE_AREA_OF = {
+    "users": "accounts",
+    "teams": "accounts",
+    "tokens": "accounts",
+    "audit": "accounts",
+    "refunds": "returns",
+}
 
 
 def permissions_of(user) -> frozenset[str]:

@@ -32,6 +32,7 @@ from postventa.customers.models import (
     TimelineEntry,
 )
 from postventa.demo import data
+from postventa.demo.aftercare import load_aftercare
 from postventa.demo.logins import DEMO_USERS
 from postventa.demo.models import DemoLoad
 from postventa.demo.orderplan import OrderPlan, plan_orders
@@ -547,11 +548,14 @@ def load(
         added = load_orders(order_plans, customer_plans, customer_ids, products, staff, now)
         tickets_added = load_tickets(now=now, seed=seed)
         progress(f"tickets: {tickets_added} added")
+        aftercare_added = load_aftercare(now=now, seed=seed)
+        progress(f"aftercare: {aftercare_added}")
         added = {
             "catalog_rows": catalog_added,
             "customers": customers_added,
             **added,
             "tickets": tickets_added,
+            **aftercare_added,
         }
         if any(added.values()) or not DemoLoad.objects.exists():
             # A run that added nothing leaves no trace, so "twice adds nothing" holds for every table.

@@ -62,3 +62,14 @@ def find_for_tracking(number: str) -> Order | None:
     qs = Order.objects.select_related("customer")
     # Exact first (uses the unique index); customers often type the number in another case.
     return qs.filter(number=number).first() or qs.filter(number__iexact=number).first()
+
+
+def delivered_at(order: Order) -> dt.datetime | None:
+    """When the order reached the customer, or None while it has not.
+
+    "delivered" is a final status, so the last status change of a delivered order is its
+    delivery; aftercare counts guarantees and the right of withdrawal from this moment.
+    """
+    if order.status != "delivered":
+        return None
+    return order.status_changed_at or order.updated_at

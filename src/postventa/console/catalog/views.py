@@ -6,7 +6,8 @@ from django.http import Http404
 
 from postventa.catalog import selectors
 from postventa.catalog.models import Asset, Product
-from postventa.console.mixins import flash_error, render_page, staff_required
+from postventa.catalog.panels import asset_panels, product_panels
+from postventa.console.mixins import flash_error, render_page, rendered_panels, staff_required
 from postventa.core.errors import ApplicationError
 from postventa.core.pagination import keyset_page
 
@@ -47,7 +48,13 @@ def product_detail(request, product_id: int):
     if product is None:
         raise Http404
     assets = Asset.objects.select_related("customer").filter(product=product).order_by("-created_at")[:20]
-    context = {"nav": "catalog", "product": product, "assets": assets, "asset_count": product.assets.count()}
+    context = {
+        "nav": "catalog",
+        "product": product,
+        "assets": assets,
+        "asset_count": product.assets.count(),
+        "panels": rendered_panels(request, product_panels(product, request.user), product=product),
+    }
     return render_page(request, "console/catalog/product_detail.html", context)
 
 
@@ -69,4 +76,7 @@ def asset_detail(request, asset_id: int):
     )
     if asset is None:
         raise Http404
-    return render_page(request, "console/catalog/asset_detail.html", {"nav": "assets", "asset": asset})
+    panels = rendered_panels(request, asset_panels(asset, request.user), asset=asset)
+    return render_page(
+        request, "console/catalog/asset_detail.html", {"nav": "assets", "asset": asset, "panels": panels}
+    )

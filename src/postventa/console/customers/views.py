@@ -8,13 +8,10 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from postventa.console.customers.forms import AddressForm, CustomerForm
-from postventa.console.mixins import render_page, staff_required
+from postventa.console.mixins import render_page, rendered_panels, staff_required
 from postventa.core.errors import ApplicationError, NotFound
 from postventa.core.pagination import keyset_page
 from postventa.core.permissions import can
@@ -144,19 +141,7 @@ def detail_context(request, customer) -> dict:
         timeline, timeline_next = timeline_page(customer, request.GET.get("tl_cursor") or None)
     except ApplicationError:
         timeline, timeline_next = timeline_page(customer, None)
-    panels = []
-    for panel in panels_for(customer, user):
-        try:
-            html = render_to_string(
-                panel["template_name"],
-                {**panel["context"], "customer": customer, "panel": panel},
-                request=request,
-            )
-        except Exception:
-            # One app's broken panel must not take the whole 360 page down: log it, say so in place.
-            logger.exception("customer 360 panel %r failed", panel["key"])
-            html = format_html('<p class="alert error">{}</p>', _("This section could not be loaded."))
-        panels.append({**panel, "html": mark_safe(html)})  # noqa: S308 (rendered by our template engine)
+    panels = rendered_panels(request, panels_for(customer, user), customer=customer)
     return {
         "nav": "customers",
         "customer": customer,

@@ -6,13 +6,10 @@ customer (portal_auth.portal_customer), and another customer's ticket is a plain
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,24 +19,13 @@ from postventa.core.ratelimit import client_identity, hit
 from postventa.helpdesk import attachments, portal_auth, selectors
 from postventa.helpdesk.downloads import file_response
 from postventa.helpdesk.services import receive_message
+from postventa.portal.auth import customer_required
 
 HONEYPOT = "website"
 
 
 def _form_rate() -> int:
     return int(getattr(settings, "HELPDESK_FORM_RATE_PER_MINUTE", 5))
-
-
-def customer_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        customer = portal_auth.portal_customer(request.session)
-        if customer is None:
-            return redirect(f"{reverse('portal:help_login')}?next={request.path}")
-        request.portal_customer = customer
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @never_cache
@@ -53,7 +39,9 @@ def login_request(request):
         # Per address too, so nobody floods one customer's inbox from many machines.
         hit("portal_login_email", email.lower(), limit=3, window_seconds=900)
     except RateLimited as exc:
-        return render(request, "portal/helpdesk/login.html", {"email": email, "error": exc.message}, status=429)
+        return render(
+            request, "portal/helpdesk/login.html", {"email": email, "error": exc.message}, status=429
+        )
     portal_auth.portal_login_request(email=email)
     # The same answer whether or not the address belongs to a customer.
     return render(request, "portal/helpdesk/login_sent.html", {"email": email})
@@ -139,7 +127,7 @@ def ticket_new(request):
     form = {"name": "", "email": "", "subject": "", "body": ""}
     if request.method == "GET":
         return render(request, "portal/helpdesk/ticket_new.html", {"form": form, "customer": customer})
-    form = {k: request.POST.get(k, "").strip()[:200_000 if k == "body" else 254] for k in form}
+    form = {k: request.POST.get(k, "").strip()[: 200_000 if k == "body" else 254] for k in form}
     if request.POST.get(HONEYPOT):
         # A bot filled the invisible field: look successful, keep nothing.
         return render(request, "portal/helpdesk/ticket_sent.html", {"ticket": None})
@@ -160,13 +148,19 @@ def ticket_new(request):
         return render(request, "portal/helpdesk/ticket_new.html",
                       {"form": form, "customer": portal_auth.portal_customer(request.session), "error": exc.message},
                       status=status)  # fmt: skip
-    return render(request, "portal/helpdesk/ticket_sent.html", {"ticket": ticket, "signed_in": portal_auth.portal_customer(request.session) is not None})
+    return render(
+        request,
+        "portal/helpdesk/ticket_sent.html",
+        {"ticket": ticket, "signed_in": portal_auth.portal_customer(request.session) is not None},
+    )
 
 
 @customer_required
 def attachment_download(request, attachment_id: int):
     try:
-        attachment = attachments.attachment_for_download(attachment_id=attachment_id, customer=request.portal_customer)
+        attachment = attachments.attachment_for_download(
+            attachment_id=attachment_id, customer=request.portal_customer
+        )
         return file_response(attachment)
     except NotFound:
         raise Http404

@@ -1,0 +1,7 @@
+"""REST endpoints: warranty claims."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["Warranty claims"])

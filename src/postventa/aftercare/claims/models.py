@@ -1,0 +1,1 @@
+"""Warranty claims: tables."""

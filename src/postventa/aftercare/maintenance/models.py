@@ -1,0 +1,1 @@
+"""Maintenance and owner notices: tables."""

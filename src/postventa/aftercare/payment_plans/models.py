@@ -1,0 +1,1 @@
+"""Interest-free payment plans: tables."""

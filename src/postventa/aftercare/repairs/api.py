@@ -1,0 +1,7 @@
+"""REST endpoints: repairs."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["Repairs"])

@@ -1,0 +1,1 @@
+"""Take-back and recycling: tables."""

@@ -1,0 +1,1 @@
+"""Warranties and coverage: tables."""
