@@ -15,4 +15,5 @@ urlpatterns = [
     path("repairs/", include("postventa.portal.repairs.urls")),
     path("plans/", include("postventa.portal.payment_plans.urls")),
     path("takeback/", include("postventa.portal.takeback.urls")),
+    path("maintenance/", include("postventa.portal.maintenance.urls")),
 ]
