@@ -11,3 +11,4 @@ class HelpdeskConfig(AppConfig):
         from postventa.helpdesk import registration
 
         registration.register_all()
+        from postventa.helpdesk import search_index  # noqa: F401  (tickets and messages in core.search)
