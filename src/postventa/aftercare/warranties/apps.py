@@ -7,3 +7,8 @@ class WarrantiesConfig(AppConfig):
     label = "warranties"
     verbose_name = _("Warranties and coverage")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from postventa.aftercare.warranties import extensions
+
+        extensions.register()
