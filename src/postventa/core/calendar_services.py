@@ -9,14 +9,23 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from postventa.core import audit
 from postventa.core.errors import NotFound, ValidationFailed
+from postventa.core.events import emit, register_event_type
 from postventa.core.models import BusinessCalendar, CustomHoliday, WeeklyHours
 from postventa.core.models.calendars import SPAIN_SUBDIVISIONS
 from postventa.core.permissions import require
 
 Hours = Mapping[int, Iterable[tuple[dt.time, dt.time]]]
+
+# Registered here, next to the only code that emits it (helpdesk_sla's ready() imports this
+# module, so every process knows the type before a calendar is saved).
+register_event_type(
+    "calendar.updated",
+    _lazy("A business calendar changed (opening hours, holidays or which one is the default)"),
+)
 
 
 def calendar_list() -> QuerySet[BusinessCalendar]:
@@ -31,9 +40,30 @@ def calendar_get(calendar_id: int) -> BusinessCalendar:
 
 
 def default_calendar() -> BusinessCalendar | None:
-    """The calendar SLAs use when a policy names none (None until an admin creates one)."""
-    return (
-        BusinessCalendar.objects.prefetch_related("hours", "custom_holidays").filter(is_default=True).first()
+    """The calendar SLAs use when a policy names none: the one flagged default, else the oldest.
+
+    None only while no calendar exists at all (then SLAs count around the clock). calendar_save
+    flags the first calendar as the default, so the fallback only covers rows written elsewhere.
+    """
+    qs = BusinessCalendar.objects.prefetch_related("hours", "custom_holidays")
+    return qs.filter(is_default=True).first() or qs.order_by("created_at", "id").first()
+
+
+def _changed(calendar: BusinessCalendar, change: str, *, was_default: bool) -> None:
+    """Tell the rest of the system (SLA clocks, webhooks) that counting in `calendar` changed.
+
+    Emitted in the service's transaction, so it exists only if the change commits.
+    `affects_default` says the policies without a calendar of their own count in it too.
+    """
+    emit(
+        "calendar.updated",
+        payload={
+            "calendar_id": calendar.pk,
+            "name": calendar.name,
+            "change": change,
+            "is_default": calendar.is_default,
+            "affects_default": bool(calendar.is_default or was_default),
+        },
     )
 
 
@@ -122,6 +152,7 @@ def calendar_save(
         if calendar is None:
             raise NotFound(_("That calendar does not exist."))
         before = _snapshot(calendar)
+    was_default = bool(before.get("is_default"))
     if is_default:
         BusinessCalendar.objects.filter(is_default=True).exclude(pk=calendar_id).update(is_default=False)
     elif calendar_id is None and not BusinessCalendar.objects.exists():
@@ -136,6 +167,10 @@ def calendar_save(
     changes = audit.diff(before, _snapshot(calendar))
     action = "calendar.created" if not before else "calendar.updated"
     audit.record(actor=acting_user, action=action, target=calendar, changes=changes)
+    # A new calendar matters to SLAs only when it becomes the default (policies without a
+    # calendar start counting in it); an edit matters whenever something changed.
+    if (before and changes) or (not before and calendar.is_default):
+        _changed(calendar, "created" if not before else "updated", was_default=was_default)
     return calendar
 
 
@@ -182,6 +217,7 @@ def holiday_add(
         },
     )
     calendar.save(update_fields=["updated_at"])
+    _changed(calendar, "holiday_added", was_default=calendar.is_default)
     return holiday
 
 
@@ -203,3 +239,4 @@ def holiday_remove(*, acting_user, calendar_id: int, holiday_id: int) -> None:
     )
     holiday.delete()
     holiday.calendar.save(update_fields=["updated_at"])
+    _changed(holiday.calendar, "holiday_removed", was_default=holiday.calendar.is_default)

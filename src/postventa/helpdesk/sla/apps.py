@@ -9,6 +9,7 @@ class HelpdeskSlaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from postventa.core import calendar_services  # noqa: F401  (registers "calendar.updated")
         from postventa.core.events import register_event_type
         from postventa.helpdesk.sla import receivers  # noqa: F401  (receivers register on import)
 

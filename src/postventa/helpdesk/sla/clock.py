@@ -18,6 +18,21 @@ PAUSED_STATUSES = frozenset({"pending", "on_hold", "solved", "closed"})
 Interval = tuple[dt.datetime, dt.datetime | None]  # end None: still paused now
 
 
+def is_around_the_clock(schedule) -> bool:
+    """A calendar explicitly open all day (00:00 to 23:59 or later) on all seven weekdays.
+
+    Such a calendar counts round the clock, holidays included: a 24x7 desk does not close.
+    """
+    from postventa.core.calendars import _merge
+
+    hours = getattr(schedule, "hours", None) or {}
+    for weekday in range(7):
+        merged = _merge(hours.get(weekday, ()))
+        if not merged or merged[0][0] > dt.time(0, 0) or merged[0][1] < dt.time(23, 59):
+            return False
+    return True
+
+
 def add_time(schedule, start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
     if schedule is None:
         return start + duration

@@ -25,7 +25,8 @@ class SlaPolicy(TimeStampedModel):
     `conditions` holds lists, each one optional (empty = any):
     {"priorities": [...], "channels": [...], "types": [...], "customer_tags": [...], "segment_id": 3}.
     `priority_overrides` is {"urgent": {"first_response": 30, "resolution": 240}, ...}.
-    A policy without a calendar counts around the clock.
+    A policy without a calendar counts in the default business calendar (services.schedule_for);
+    round the clock only while no calendar exists, or in a calendar open 24 hours every day.
     """
 
     name = models.CharField(_("name"), max_length=120, unique=True)

@@ -37,3 +37,17 @@ def notify_warning(event: Event) -> None:
     from postventa.helpdesk.sla import notify
 
     notify.send_once(event.payload, kind="warning")
+
+
+@receiver("calendar.updated", key="helpdesk_sla.recompute_on_calendar")
+# Outside the outbox transaction: each ticket is rebuilt in its own short transaction (chunks),
+# so a big backlog never holds one long lock; sla_apply is idempotent, so a retry is harmless.
+@non_atomic
+def recompute_on_calendar(event: Event) -> None:
+    from postventa.helpdesk.sla.services import sla_recompute_for_calendar
+
+    calendar_id = event.payload.get("calendar_id")
+    if calendar_id:
+        sla_recompute_for_calendar(
+            int(calendar_id), affects_default=bool(event.payload.get("affects_default")), now=timezone.now()
+        )

@@ -77,6 +77,25 @@ def policy_for(ticket: Ticket) -> SlaPolicy | None:
     return None
 
 
+# --- which calendar a clock counts in ---------------------------------------------------------
+
+
+def schedule_for(policy: SlaPolicy):
+    """The one rule for the time an SLA counts in: a Schedule, or None for round-the-clock.
+
+    The policy's own calendar when it names one; otherwise the default business calendar
+    (core.calendar_services.default_calendar). Round-the-clock only when no calendar exists at
+    all, or when the calendar that applies is explicitly open 24 hours every day.
+    """
+    from postventa.core.calendar_services import default_calendar
+
+    calendar = policy.calendar if policy.calendar_id else default_calendar()
+    if calendar is None:
+        return None
+    schedule = load_schedule(calendar)
+    return None if clock.is_around_the_clock(schedule) else schedule
+
+
 # --- rebuilding the clocks ---------------------------------------------------------------------
 
 
@@ -138,7 +157,7 @@ def sla_apply(ticket: Ticket, now: dt.datetime | None = None) -> SlaPolicy | Non
         )
         return None
 
-    schedule = load_schedule(policy.calendar) if policy.calendar_id else None
+    schedule = schedule_for(policy)
     pauses = clock.pause_intervals(ticket.created_at, _transitions(ticket), ticket.status)
     warn_before = dt.timedelta(minutes=policy.warn_before_minutes)
     inputs = _clock_inputs(ticket, policy)
@@ -229,6 +248,49 @@ def sla_reapply_unsolved(*, now: dt.datetime | None = None, batch: int = 500) ->
     while True:
         ids = list(
             Ticket.objects.filter(status__in=UNSOLVED, pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return done
+        for pk in ids:
+            sla_apply(Ticket(pk=pk), now=now)
+            done += 1
+        last_id = ids[-1]
+
+
+def policies_counting_in(calendar_id: int, *, affects_default: bool) -> list[int]:
+    """Ids of the policies whose clocks count in calendar `calendar_id` (and, when it is or was
+    the default, of the policies without a calendar of their own)."""
+    from django.db.models import Q
+
+    cond = Q(calendar_id=calendar_id)
+    if affects_default:
+        cond |= Q(calendar__isnull=True)
+    return list(SlaPolicy.objects.filter(cond).values_list("pk", flat=True))
+
+
+def sla_recompute_for_calendar(
+    calendar_id: int, *, affects_default: bool = False, now: dt.datetime | None = None, batch: int = 200
+) -> int:
+    """Rebuild the clocks of the unsolved tickets whose policy counts in the calendar. Returns how many.
+
+    After opening hours or holidays change, due times move. Tickets are taken in chunks of
+    `batch` by id (keyset, so a chunk never re-reads the previous one) and each is rebuilt in its
+    own short transaction by sla_apply, which is idempotent: running this twice, or after an
+    event on the ticket, gives the same clocks.
+    """
+    from postventa.helpdesk.models import UNSOLVED
+
+    policy_ids = policies_counting_in(calendar_id, affects_default=affects_default)
+    if not policy_ids:
+        return 0
+    now = now or timezone.now()
+    done = 0
+    last_id = 0
+    while True:
+        ids = list(
+            Ticket.objects.filter(status__in=UNSOLVED, sla_policy_id__in=policy_ids, pk__gt=last_id)
             .order_by("pk")
             .values_list("pk", flat=True)[:batch]
         )
