@@ -48,7 +48,11 @@ def _product(product_id: int):
 def _asset(asset_id: int):
     from postventa.catalog.models import Asset
 
-    asset = Asset.objects.select_related("customer", "product").filter(pk=asset_id).first() if 0 < asset_id < 2**62 else None
+    asset = (
+        Asset.objects.select_related("customer", "product").filter(pk=asset_id).first()
+        if 0 < asset_id < 2**62
+        else None
+    )
     if asset is None:
         raise NotFound(_("That asset does not exist."))
     return asset
@@ -66,7 +70,11 @@ def list_plans(request, cursor: str | None = None, page_size: int = Query(settin
     return _page(selectors.plan_list(), cursor, page_size)
 
 
-@router.post("/plans", response={200: PlanOut, 201: PlanOut}, summary="Create or replace a product's plan (maintenance.manage)")
+@router.post(
+    "/plans",
+    response={200: PlanOut, 201: PlanOut},
+    summary="Create or replace a product's plan (maintenance.manage)",
+)
 def save_plan(request, payload: PlanIn):
     require(request.user, "maintenance.manage")
     product = _product(payload.product_id)
@@ -82,7 +90,11 @@ def get_plan(request, plan_id: int):
     return selectors.plan_get(plan_id)
 
 
-@router.post("/plans/{plan_id}/consumables", response={201: ConsumableOut}, summary="Add a consumable (maintenance.manage)")
+@router.post(
+    "/plans/{plan_id}/consumables",
+    response={201: ConsumableOut},
+    summary="Add a consumable (maintenance.manage)",
+)
 def add_consumable(request, plan_id: int, payload: ConsumableIn):
     require(request.user, "maintenance.manage")
     plan = selectors.plan_get(plan_id)
@@ -95,11 +107,15 @@ def add_consumable(request, plan_id: int, payload: ConsumableIn):
 @router.delete("/plans/{plan_id}/consumables/{item_id}", response={204: None})
 def remove_consumable(request, plan_id: int, item_id: int):
     require(request.user, "maintenance.manage")
-    services.consumable_remove(acting_user=request.user, plan=selectors.plan_get(plan_id), consumable_id=item_id)
+    services.consumable_remove(
+        acting_user=request.user, plan=selectors.plan_get(plan_id), consumable_id=item_id
+    )
     return Status(204, None)
 
 
-@router.post("/plans/{plan_id}/failure-points", response={201: FailurePointOut}, summary="Add a known failure point")
+@router.post(
+    "/plans/{plan_id}/failure-points", response={201: FailurePointOut}, summary="Add a known failure point"
+)
 def add_failure_point(request, plan_id: int, payload: FailurePointIn):
     require(request.user, "maintenance.manage")
     plan = selectors.plan_get(plan_id)
@@ -109,7 +125,9 @@ def add_failure_point(request, plan_id: int, payload: FailurePointIn):
 @router.delete("/plans/{plan_id}/failure-points/{item_id}", response={204: None})
 def remove_failure_point(request, plan_id: int, item_id: int):
     require(request.user, "maintenance.manage")
-    services.failure_point_remove(acting_user=request.user, plan=selectors.plan_get(plan_id), failure_point_id=item_id)
+    services.failure_point_remove(
+        acting_user=request.user, plan=selectors.plan_get(plan_id), failure_point_id=item_id
+    )
     return Status(204, None)
 
 
@@ -139,7 +157,9 @@ def list_visits(request, status: str = "", customer_id: int | None = None, curso
     return _page(selectors.visit_list(status=status[:10], customer_id=customer_id), cursor, page_size)
 
 
-@router.post("/visits", response={201: VisitOut}, summary="Book a visit for a customer's asset (maintenance.change)")
+@router.post(
+    "/visits", response={201: VisitOut}, summary="Book a visit for a customer's asset (maintenance.change)"
+)
 def book_visit(request, payload: VisitIn):
     require(request.user, "maintenance.change")
     asset = _asset(payload.asset_id)
@@ -160,7 +180,9 @@ def confirm_visit(request, visit_id: int, payload: VisitConfirmIn):
     return services.visit_confirm(acting_user=request.user, visit=visit, **payload.dict())
 
 
-@router.post("/visits/{visit_id}/complete", response=VisitOut, summary="Complete a visit: the schedule restarts")
+@router.post(
+    "/visits/{visit_id}/complete", response=VisitOut, summary="Complete a visit: the schedule restarts"
+)
 def complete_visit(request, visit_id: int, payload: VisitCompleteIn):
     visit = selectors.visit_get(visit_id)
     return services.visit_complete(acting_user=request.user, visit=visit, **payload.dict())
@@ -187,7 +209,11 @@ def preview_notice(request, payload: NoticeRangeIn):
                                   serial_to=payload.serial_to, numeric=payload.numeric_serials)  # fmt: skip
 
 
-@router.post("/notices", response={201: NoticeOut}, summary="Send a notice to every owner in range (maintenance.manage)")
+@router.post(
+    "/notices",
+    response={201: NoticeOut},
+    summary="Send a notice to every owner in range (maintenance.manage)",
+)
 def send_notice(request, payload: NoticeIn):
     require(request.user, "maintenance.manage")
     data = payload.dict()

@@ -24,7 +24,10 @@ class MaintenancePlan(TimeStampedModel):
     """
 
     product = models.OneToOneField(
-        "catalog.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="maintenance_plan"
+        "catalog.Product",
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        related_name="maintenance_plan",
     )
     interval_months = models.PositiveSmallIntegerField(_("service interval (months)"), null=True, blank=True)
     lead_days = models.PositiveSmallIntegerField(_("remind days before"), default=14)
@@ -131,7 +134,10 @@ class MaintenanceReminder(models.Model):
     """
 
     asset = models.ForeignKey(
-        "catalog.Asset", verbose_name=_("asset"), on_delete=models.CASCADE, related_name="maintenance_reminders"
+        "catalog.Asset",
+        verbose_name=_("asset"),
+        on_delete=models.CASCADE,
+        related_name="maintenance_reminders",
     )
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
@@ -294,7 +300,9 @@ class NoticeDelivery(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
     )
-    asset = models.ForeignKey("catalog.Asset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    asset = models.ForeignKey(
+        "catalog.Asset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     notification_id = models.BigIntegerField(_("notification"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)

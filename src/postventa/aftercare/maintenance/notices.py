@@ -103,8 +103,12 @@ def notice_send(
     data = _clean(product, kind, serial_from, serial_to, numeric_serials, subject_es, subject_en,
                   message_es, message_en)  # fmt: skip
     owners = list(
-        owners_assets(product=product, serial_from=data["serial_from"], serial_to=data["serial_to"],
-                      numeric=data["numeric_serials"])  # fmt: skip
+        owners_assets(
+            product=product,
+            serial_from=data["serial_from"],
+            serial_to=data["serial_to"],
+            numeric=data["numeric_serials"],
+        )  # fmt: skip
         .filter(customer__erased_at__isnull=True)
         .values("customer_id")
         .annotate(asset_id=Min("id"))
@@ -118,8 +122,10 @@ def notice_send(
     )
     fast_insert(
         NoticeDelivery,
-        ({"notice_id": notice.pk, "customer_id": c, "asset_id": a, "status": NoticeDelivery.Status.PENDING}
-         for c, a in owners),  # fmt: skip
+        (
+            {"notice_id": notice.pk, "customer_id": c, "asset_id": a, "status": NoticeDelivery.Status.PENDING}
+            for c, a in owners
+        ),  # fmt: skip
     )
     audit.record(actor=acting_user, action="owner_notice.sent", target=notice,
                  changes={"owners": [None, len(owners)], "kind": [None, kind]})  # fmt: skip
@@ -240,7 +246,10 @@ def notices_continue(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     ids = list(
         NoticeDelivery.objects.filter(notice__status=OwnerNotice.Status.SENDING)
-        .filter(Q(status=NoticeDelivery.Status.PENDING) | Q(status=NoticeDelivery.Status.HELD, retry_after__lte=now))
+        .filter(
+            Q(status=NoticeDelivery.Status.PENDING)
+            | Q(status=NoticeDelivery.Status.HELD, retry_after__lte=now)
+        )
         .values_list("notice_id", flat=True)
         .distinct()
     )
@@ -253,7 +262,9 @@ def notice_progress(notice: OwnerNotice) -> dict[str, int]:
     counts = dict(
         NoticeDelivery.objects.filter(notice=notice).values_list("status").annotate(n=Count("id")).order_by()
     )
-    done = sum(v for k, v in counts.items() if k not in (NoticeDelivery.Status.PENDING, NoticeDelivery.Status.HELD))
+    done = sum(
+        v for k, v in counts.items() if k not in (NoticeDelivery.Status.PENDING, NoticeDelivery.Status.HELD)
+    )
     total = notice.owners_total or sum(counts.values())
     return {
         "total": total,

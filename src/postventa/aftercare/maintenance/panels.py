@@ -13,14 +13,19 @@ def _asset_panel(asset, user):
         return None
     from postventa.aftercare.maintenance import selectors
 
-    reminders = selectors.label_reminders(list(selectors.reminder_list(asset_id=asset.pk).order_by("due_on", "id")[:8]))
+    reminders = selectors.label_reminders(
+        list(selectors.reminder_list(asset_id=asset.pk).order_by("due_on", "id")[:8])
+    )
     return {
         "reminders": reminders,
         "next_reminder": next((r for r in reminders if r.status in ("scheduled", "held")), None),
         "visits": list(selectors.visit_list(asset_id=asset.pk).order_by("-created_at", "-id")[:5]),
         "notices": list(
-            selectors.NoticeDelivery.objects.filter(notice__product_id=asset.product_id, customer_id=asset.customer_id)
-            .select_related("notice").order_by("-id")[:5]
+            selectors.NoticeDelivery.objects.filter(
+                notice__product_id=asset.product_id, customer_id=asset.customer_id
+            )
+            .select_related("notice")
+            .order_by("-id")[:5]
         ),  # fmt: skip
     }
 
@@ -62,7 +67,11 @@ def register() -> None:
     from postventa.customers.timeline import register_kind
 
     register_asset_panel(
-        "maintenance", gettext_lazy("Maintenance"), "console/maintenance/_asset_panel.html", _asset_panel, order=40
+        "maintenance",
+        gettext_lazy("Maintenance"),
+        "console/maintenance/_asset_panel.html",
+        _asset_panel,
+        order=40,
     )
     register_product_panel(
         "maintenance", gettext_lazy("Maintenance plan"), "console/maintenance/_product_panel.html",

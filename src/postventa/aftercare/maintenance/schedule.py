@@ -75,8 +75,12 @@ def plan_specs(product_ids: list[int] | None = None) -> dict[int, PlanSpec]:
     from postventa.catalog.models import Product
 
     specs: dict[int, PlanSpec] = {}
-    plans = MaintenancePlan.objects.select_related("product").prefetch_related("consumables", "failure_points")
-    products = Product.objects.filter(maintenance_interval_months__isnull=False, maintenance_plan__isnull=True)
+    plans = MaintenancePlan.objects.select_related("product").prefetch_related(
+        "consumables", "failure_points"
+    )
+    products = Product.objects.filter(
+        maintenance_interval_months__isnull=False, maintenance_plan__isnull=True
+    )
     if product_ids is not None:
         plans = plans.filter(product_id__in=product_ids)
         products = products.filter(pk__in=product_ids)
@@ -150,7 +154,9 @@ def rows_for_asset(spec: PlanSpec, zones: _Zones, *, asset_id, customer_id, tz_n
 
     def add(kind: str, item: int, due: dt.date) -> None:
         send_day = max(due - lead, min(today, due))
-        out.append((asset_id, customer_id, spec.product_id, kind, item, due, zones.send_at(send_day, tz_name)))
+        out.append(
+            (asset_id, customer_id, spec.product_id, kind, item, due, zones.send_at(send_day, tz_name))
+        )
 
     if spec.interval:
         add(ReminderKind.SERVICE, 0, next_occurrence(anchor, spec.interval, today))
@@ -248,8 +254,15 @@ def schedule_reminders(
             if base is None:
                 base = created.astimezone(zones.zone(tz_name)).date()
             rows.extend(
-                rows_for_asset(specs[pid], zones, asset_id=aid, customer_id=cid, tz_name=tz_name,
-                               base=base, last_visit=visits.get(aid))  # fmt: skip
+                rows_for_asset(
+                    specs[pid],
+                    zones,
+                    asset_id=aid,
+                    customer_id=cid,
+                    tz_name=tz_name,
+                    base=base,
+                    last_visit=visits.get(aid),
+                )  # fmt: skip
             )
         with transaction.atomic():
             inserted += _insert_ignore(rows, now)

@@ -35,7 +35,9 @@ def maintained_products(*, q: str = "") -> QuerySet:
     from postventa.catalog.models import Product
 
     qs = (
-        Product.objects.filter(Q(maintenance_plan__isnull=False) | Q(maintenance_interval_months__isnull=False))
+        Product.objects.filter(
+            Q(maintenance_plan__isnull=False) | Q(maintenance_interval_months__isnull=False)
+        )
         .select_related("maintenance_plan", "category")
         .annotate(asset_count=Count("assets", distinct=True))
     )
@@ -179,7 +181,9 @@ def customer_assets_with_next(customer) -> list:
 
     assets = list(
         Asset.objects.filter(customer=customer)
-        .filter(Q(product__maintenance_plan__isnull=False) | Q(product__maintenance_interval_months__isnull=False))
+        .filter(
+            Q(product__maintenance_plan__isnull=False) | Q(product__maintenance_interval_months__isnull=False)
+        )
         .select_related("product")
         .order_by("-created_at", "-id")
     )
@@ -190,9 +194,7 @@ def customer_assets_with_next(customer) -> list:
             .order_by("due_on", "id")
         )
     )  # fmt: skip
-    visits = list(
-        ServiceVisit.objects.filter(asset_id__in=ids).order_by("-created_at", "-id")
-    )
+    visits = list(ServiceVisit.objects.filter(asset_id__in=ids).order_by("-created_at", "-id"))
     for a in assets:
         a.next_reminders = [r for r in upcoming if r.asset_id == a.pk][:4]
         a.open_visit = next((v for v in visits if v.asset_id == a.pk and v.is_open), None)

@@ -184,7 +184,9 @@ def consumable_add(
         product=product,
         sku=_text(sku or (product.sku if product else ""), _("SKU"), max_length=64),
     )
-    _plan_changed(acting_user, plan, "maintenance_plan.consumable_added", {"consumable": [None, item.name_es]})
+    _plan_changed(
+        acting_user, plan, "maintenance_plan.consumable_added", {"consumable": [None, item.name_es]}
+    )
     return item
 
 
@@ -217,7 +219,10 @@ def failure_point_add(
         message_en=_text(message_en, _("Preventive message (English)"), max_length=2000),
     )
     _plan_changed(
-        acting_user, plan, "maintenance_plan.failure_point_added", {"failure_point": [None, item.component_es]}
+        acting_user,
+        plan,
+        "maintenance_plan.failure_point_added",
+        {"failure_point": [None, item.component_es]},
     )
     return item
 
@@ -229,11 +234,16 @@ def failure_point_remove(*, acting_user, plan: MaintenancePlan, failure_point_id
     if item is None:
         raise NotFound(_("That failure point does not exist."))
     MaintenanceReminder.objects.filter(
-        product_id=plan.product_id, kind=ReminderKind.FAILURE_POINT, item_id=item.pk, status__in=schedule.PENDING
+        product_id=plan.product_id,
+        kind=ReminderKind.FAILURE_POINT,
+        item_id=item.pk,
+        status__in=schedule.PENDING,
     ).delete()
     name = item.component_es
     item.delete()
-    _plan_changed(acting_user, plan, "maintenance_plan.failure_point_removed", {"failure_point": [name, None]})
+    _plan_changed(
+        acting_user, plan, "maintenance_plan.failure_point_removed", {"failure_point": [name, None]}
+    )
 
 
 @transaction.atomic
@@ -277,7 +287,9 @@ def reminder_from_token(token: str, *, max_age_days: int = BOOKING_LINK_DAYS) ->
     try:
         data = signing.loads(token or "", salt=BOOKING_SALT, max_age=max_age_days * 86400)
     except signing.SignatureExpired:
-        raise ValidationFailed(_("This booking link has expired. Sign in to book a visit."), code="link_expired")
+        raise ValidationFailed(
+            _("This booking link has expired. Sign in to book a visit."), code="link_expired"
+        )
     except signing.BadSignature:
         raise ValidationFailed(_("This booking link is not valid."), code="bad_link")
     if not isinstance(data, dict):
@@ -434,7 +446,9 @@ def _parse_day(value, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value or "").strip())
     except ValueError:
-        raise ValidationFailed(_("%(field)s must be a date (YYYY-MM-DD).") % {"field": field}, code="bad_date")
+        raise ValidationFailed(
+            _("%(field)s must be a date (YYYY-MM-DD).") % {"field": field}, code="bad_date"
+        )
 
 
 @transaction.atomic
@@ -462,7 +476,8 @@ def visit_book(
         raise ValidationFailed(_("Choose a date from tomorrow on."), code="date_in_past")
     if day > today + dt.timedelta(days=BOOKING_HORIZON_DAYS):
         raise ValidationFailed(
-            _("Choose a date within the next %(days)s days.") % {"days": BOOKING_HORIZON_DAYS}, code="date_too_far"
+            _("Choose a date within the next %(days)s days.") % {"days": BOOKING_HORIZON_DAYS},
+            code="date_too_far",
         )
     if slot not in ServiceVisit.Slot.values:
         raise ValidationFailed(_("Choose a time of day from the list."), code="bad_slot")
@@ -504,7 +519,9 @@ def _locked_visit(visit: ServiceVisit) -> ServiceVisit:
 
 
 @transaction.atomic
-def visit_confirm(*, acting_user, visit: ServiceVisit, scheduled_for: dt.datetime, note: str = "") -> ServiceVisit:
+def visit_confirm(
+    *, acting_user, visit: ServiceVisit, scheduled_for: dt.datetime, note: str = ""
+) -> ServiceVisit:
     require(acting_user, "maintenance.change")
     visit = _locked_visit(visit)
     if not visit.is_open:

@@ -12,6 +12,8 @@ class TakebackConfig(AppConfig):
         from postventa.aftercare.takeback import panels, receivers  # noqa: F401 (register on import)
         from postventa.core.events import register_event_type
 
-        register_event_type("takeback.requested", _("A customer asked us to take back a product for recycling"))
+        register_event_type(
+            "takeback.requested", _("A customer asked us to take back a product for recycling")
+        )
         register_event_type("takeback.status_changed", _("A take-back request moved to another status"))
         panels.register()

@@ -20,7 +20,10 @@ class DisposalInstruction(TimeStampedModel):
     """How to dispose of products of one category (WEEE/RAEE drop-off, battery rules), in both languages."""
 
     category = models.OneToOneField(
-        "catalog.Category", verbose_name=_("category"), on_delete=models.CASCADE, related_name="disposal_instruction"
+        "catalog.Category",
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        related_name="disposal_instruction",
     )
     instructions_es = models.TextField(_("instructions (Spanish)"))
     instructions_en = models.TextField(_("instructions (English)"), blank=True)
@@ -87,10 +90,18 @@ class TakebackRequest(TimeStampedModel):
 
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
     customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="takeback_requests"
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="takeback_requests",
     )
     asset = models.ForeignKey(
-        "catalog.Asset", verbose_name=_("asset"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "catalog.Asset",
+        verbose_name=_("asset"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     category = models.ForeignKey(
         "catalog.Category", verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -155,3 +166,11 @@ class TakebackStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.from_status} -> {self.to_status}"
+
+    @property
+    def to_label(self) -> str:
+        return (
+            TakebackStatus(self.to_status).label
+            if self.to_status in TakebackStatus.values
+            else self.to_status
+        )

@@ -17,7 +17,9 @@ def _pk(value) -> int | None:
     return pk if 0 < pk < 2**62 else None
 
 
-def request_list(*, status: str = "", method: str = "", customer_id: int | None = None, q: str = "") -> QuerySet:
+def request_list(
+    *, status: str = "", method: str = "", customer_id: int | None = None, q: str = ""
+) -> QuerySet:
     qs = TakebackRequest.objects.select_related("customer", "asset__product", "category")
     if status:
         qs = qs.filter(status=status)

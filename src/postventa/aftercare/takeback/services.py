@@ -47,7 +47,9 @@ def instruction_save(
 ) -> DisposalInstruction:  # fmt: skip
     require(acting_user, "takeback.manage")
     fields = {
-        "instructions_es": _text(instructions_es, _("Instructions (Spanish)"), max_length=5000, required=True),
+        "instructions_es": _text(
+            instructions_es, _("Instructions (Spanish)"), max_length=5000, required=True
+        ),
         "instructions_en": _text(instructions_en, _("Instructions (English)"), max_length=5000),
         "battery_rules_es": _text(battery_rules_es, _("Battery rules (Spanish)"), max_length=3000),
         "battery_rules_en": _text(battery_rules_en, _("Battery rules (English)"), max_length=3000),
@@ -95,7 +97,9 @@ def request_create(
     if acting_user is not None:
         require(acting_user, "takeback.change")
     if customer.erased_at is not None or customer.merged_into_id is not None:
-        raise Conflict(_("This customer can no longer be changed (erased or merged)."), code="customer_inactive")
+        raise Conflict(
+            _("This customer can no longer be changed (erased or merged)."), code="customer_inactive"
+        )
     if asset is not None and asset.customer_id != customer.pk:
         raise NotFound(_("That product is not registered to this customer."))
     description = _text(item_description, _("Item description"), max_length=300)
@@ -111,7 +115,9 @@ def request_create(
             status__in=[TakebackStatus.CLOSED, TakebackStatus.CANCELLED]
         )
         if open_one.exists():
-            raise Conflict(_("There is already an open take-back request for this product."), code="duplicate")
+            raise Conflict(
+                _("There is already an open take-back request for this product."), code="duplicate"
+            )
     req = TakebackRequest.objects.create(
         customer=customer,
         asset=asset,
@@ -128,7 +134,9 @@ def request_create(
     )
     req.number = f"TB-{req.pk:06d}"
     req.save(update_fields=["number"])
-    TakebackStatusChange.objects.create(request=req, to_status=req.status, actor=req.created_by, occurred_at=now)
+    TakebackStatusChange.objects.create(
+        request=req, to_status=req.status, actor=req.created_by, occurred_at=now
+    )
     timeline_record(
         customer_id=customer.pk, kind="takeback.requested",
         summary=_("Take-back request %(number)s") % {"number": req.number},
@@ -183,7 +191,8 @@ def request_transition(
         cert = _text(certificate_number, _("Certificate number"), max_length=60)
         if not note and not cert:
             raise ValidationFailed(
-                _("Closing needs the recycling certificate number or a confirmation note."), code="certificate_required"
+                _("Closing needs the recycling certificate number or a confirmation note."),
+                code="certificate_required",
             )
         req.certificate_number, req.certificate_note = cert, note
     if to_status == TakebackStatus.CANCELLED and not note:

@@ -1,7 +1,10 @@
 from django.urls import path
 
-from postventa.console.placeholder import pending
+from postventa.portal.takeback import views
 
 urlpatterns = [
-    path("", pending, name="takeback"),
+    path("", views.takeback_home, name="takeback"),
+    path("new/", views.takeback_new, name="takeback_new"),
+    path("<int:request_id>/", views.takeback_detail, name="takeback_detail"),
+    path("<int:request_id>/cancel/", views.takeback_cancel, name="takeback_cancel"),
 ]
