@@ -21,3 +21,7 @@ class RepairsConfig(AppConfig):
         register_event_type("repair.quote_rejected", _("The customer rejected a repair quote"))
         register_event_type("repair.completed", _("A repair was completed (ready to return)"))
         register_event_type("repair.closed", _("A repair was closed"))
+
+        from postventa.aftercare.repairs import registrations
+
+        registrations.register_all()

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from postventa.console.placeholder import pending
+from postventa.portal.payment_plans import views
 
 urlpatterns = [
-    path("", pending, name="payment_plans"),
+    path("", views.plan_list, name="payment_plans"),
+    path("<str:number>/", views.plan_detail, name="payment_plan_detail"),
 ]
