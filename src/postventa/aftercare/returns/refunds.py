@@ -22,7 +22,7 @@ from postventa.aftercare.returns.models import Refund, RefundMethod, StoreCredit
 from postventa.core import audit
 from postventa.core.errors import ValidationFailed
 from postventa.core.events import emit
-from postventa.core.money import format_money, to_money
+from postventa.core.money import CENT, format_money, to_money
 from postventa.core.permissions import require
 from postventa.customers.timeline import timeline_record
 
@@ -53,7 +53,7 @@ def _clean_currency(currency: str) -> str:
 def refunded_on_order(order) -> Decimal:
     """What has been refunded against `order` so far."""
     total = Refund.objects.filter(order=order).aggregate(s=Sum("amount"))["s"]
-    return total or Decimal("0.00")
+    return Decimal(total or 0).quantize(CENT)
 
 
 def refundable_remaining(order) -> Decimal:
@@ -195,7 +195,7 @@ def store_credit_balance(customer, *, currency: str = "EUR") -> Decimal:
     total = StoreCreditEntry.objects.filter(customer_id=customer_id, currency=currency).aggregate(
         s=Sum("amount")
     )["s"]
-    return total if total is not None else Decimal("0.00")
+    return Decimal(total or 0).quantize(CENT)
 
 
 def _lock_customer(customer):
