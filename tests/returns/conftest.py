@@ -93,3 +93,27 @@ def make_order(db, make_product):
         return order
 
     return make
+
+
+@pytest.fixture
+def portal_login():
+    """Sign `customer` in to the portal in `client`'s session (as the magic link does)."""
+    from postventa.helpdesk import portal_auth
+
+    def login(client, customer):
+        session = client.session
+        session[portal_auth.SESSION_KEY] = customer.pk
+        session.save()
+
+    return login
+
+
+@pytest.fixture
+def png_bytes():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()

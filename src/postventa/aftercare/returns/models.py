@@ -193,7 +193,7 @@ STATUS_TONES = {
     S.EXCHANGED: "ok",
     S.CREDITED: "ok",
     S.REPAIRED: "ok",
-    S.REJECTED: "bad",
+    S.REJECTED: "danger",
 }
 
 
