@@ -37,8 +37,22 @@ DEFAULT_ZONE = "Europe/Madrid"
 PENDING = (ReminderStatus.SCHEDULED, ReminderStatus.HELD)
 
 
+_ADD_CACHE: dict[tuple[dt.date, int], dt.date] = {}
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """`day` plus `months` calendar months; the 31st or 29 February fall back to the month's last day."""
+    key = (day, months)
+    hit = _ADD_CACHE.get(key)
+    if hit is not None:
+        return hit
+    if len(_ADD_CACHE) > 200_000:
+        _ADD_CACHE.clear()
+    _ADD_CACHE[key] = result = _add_months(day, months)
+    return result
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
@@ -49,6 +63,19 @@ def next_occurrence(anchor: dt.date, every: int, today: dt.date) -> dt.date:
 
     Each occurrence is computed from the anchor (not chained), so 29 February comes back in leap years.
     """
+    key = (anchor, every, today)
+    hit = _NEXT_CACHE.get(key)
+    if hit is None:
+        if len(_NEXT_CACHE) > 200_000:
+            _NEXT_CACHE.clear()
+        hit = _NEXT_CACHE[key] = _next_occurrence(anchor, every, today)
+    return hit
+
+
+_NEXT_CACHE: dict[tuple[dt.date, int, dt.date], dt.date] = {}
+
+
+def _next_occurrence(anchor: dt.date, every: int, today: dt.date) -> dt.date:
     elapsed = (today.year - anchor.year) * 12 + today.month - anchor.month
     k = max(1, elapsed // every)
     due = add_months(anchor, k * every)
@@ -200,13 +227,62 @@ def _insert_ignore(rows: list[tuple], created: dt.datetime) -> int:
         (a, c, p, k, i, day(d), moment(s), ReminderStatus.SCHEDULED.value, 0, None, None, "", stamp)
         for a, c, p, k, i, d, s in rows
     ]
-    before = MaintenanceReminder.objects.count() if connection.vendor == "sqlite" else None
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+        # Both drivers sum the rows each statement wrote; a conflict writes none.
         written = cursor.rowcount
-    if before is not None and (written is None or written < 0):
-        written = MaintenanceReminder.objects.count() - before
     return max(int(written or 0), 0)
+
+
+def _asset_sql(product_ids: list[int], asset_ids: list[int] | None) -> tuple[str, list]:
+    """One chunk of assets as plain tuples: a raw SELECT, because the ORM's per-value conversion
+    (dates parsed one by one) costs more than all the date arithmetic at a million rows."""
+    from postventa.catalog.models import Asset
+    from postventa.customers.models import Customer
+    from postventa.orders.models import Order, OrderLine
+
+    q = connection.ops.quote_name
+    a, c, li, o = (q(m._meta.db_table) for m in (Asset, Customer, OrderLine, Order))
+    where = [f"a.product_id IN ({', '.join(['%s'] * len(product_ids))})", "a.id > %s"]
+    params: list = list(product_ids)
+    if asset_ids is not None:
+        where.insert(0, f"a.id IN ({', '.join(['%s'] * len(asset_ids))})")
+        params = list(asset_ids) + params
+    sql = (
+        "SELECT a.id, a.customer_id, a.product_id, a.purchased_on, a.created_at, c.time_zone,"  # noqa: S608
+        " o.status, o.status_changed_at, o.updated_at"
+        f" FROM {a} a JOIN {c} c ON c.id = a.customer_id"
+        f" LEFT JOIN {li} l ON l.id = a.order_line_id LEFT JOIN {o} o ON o.id = l.order_id"
+        f" WHERE {' AND '.join(where)} ORDER BY a.id LIMIT %s"
+    )
+    return sql, params
+
+
+class _Parse:
+    """SQLite hands dates and datetimes back as text: parse each distinct value once."""
+
+    def __init__(self):
+        self.days: dict = {}
+        self.moments: dict = {}
+
+    def day(self, value):
+        if value is None or isinstance(value, dt.date):
+            return value
+        r = self.days.get(value)
+        if r is None:
+            r = self.days[value] = dt.date.fromisoformat(str(value)[:10])
+        return r
+
+    def moment(self, value):
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        r = self.moments.get(value)
+        if r is None:
+            parsed = dt.datetime.fromisoformat(str(value))
+            r = self.moments[value] = parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+        return r
 
 
 def schedule_reminders(
@@ -221,16 +297,12 @@ def schedule_reminders(
     Returns {"assets": seen, "reminders": inserted}. Each chunk is its own transaction, so a big run
     never holds a write lock for long and an interrupted run resumes where the unique key says.
     """
-    from postventa.catalog.models import Asset
-
     now = now or timezone.now()
     specs = plan_specs(product_ids)
-    if not specs:
+    if not specs or asset_ids == []:
         return {"assets": 0, "reminders": 0}
     zones = _Zones(now)
-    base_qs = Asset.objects.filter(product_id__in=list(specs))
-    if asset_ids is not None:
-        base_qs = base_qs.filter(pk__in=asset_ids)
+    parse = _Parse()
     visits = dict(
         ServiceVisit.objects.filter(status=ServiceVisit.Status.COMPLETED, asset__product_id__in=list(specs))
         .filter(Q(asset_id__in=asset_ids) if asset_ids is not None else Q())
@@ -238,31 +310,28 @@ def schedule_reminders(
         .annotate(last=Max("completed_on"))
         .values_list("asset_id", "last")
     )
+    sql, params = _asset_sql(sorted(specs), asset_ids)
     seen = inserted = 0
     last_id = 0
-    columns = ("id", "customer_id", "product_id", "purchased_on", "created_at", "customer__time_zone",
-               "order_line__order__status", "order_line__order__status_changed_at",
-               "order_line__order__updated_at")  # fmt: skip
     while True:
-        batch = list(base_qs.filter(pk__gt=last_id).order_by("pk").values_list(*columns)[:chunk])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, last_id, chunk])
+            batch = cursor.fetchall()
         if not batch:
             break
         last_id = batch[-1][0]
         rows: list[tuple] = []
         for aid, cid, pid, purchased, created, tz_name, status, changed, updated in batch:
-            base = base_day(zones, tz_name, purchased, status, changed, updated)
+            base = None
+            if status is not None:
+                base = base_day(zones, tz_name, None, status, parse.moment(changed), parse.moment(updated))
             if base is None:
-                base = created.astimezone(zones.zone(tz_name)).date()
+                base = parse.day(purchased)
+            if base is None:
+                base = parse.moment(created).astimezone(zones.zone(tz_name)).date()
             rows.extend(
-                rows_for_asset(
-                    specs[pid],
-                    zones,
-                    asset_id=aid,
-                    customer_id=cid,
-                    tz_name=tz_name,
-                    base=base,
-                    last_visit=visits.get(aid),
-                )  # fmt: skip
+                rows_for_asset(specs[pid], zones, asset_id=aid, customer_id=cid, tz_name=tz_name,
+                               base=base, last_visit=visits.get(aid))  # fmt: skip
             )
         with transaction.atomic():
             inserted += _insert_ignore(rows, now)
