@@ -136,6 +136,36 @@ def conversation(ticket: Ticket, *, public_only: bool = False) -> list[Message]:
     )
 
 
+# The workspace shows the latest messages; older ones come on demand ("load earlier").
+CONVERSATION_WINDOW = 30
+
+
+def conversation_window(
+    ticket: Ticket, *, limit: int = CONVERSATION_WINDOW, before: Any = None
+) -> tuple[list[Message], bool]:
+    """The latest `limit` messages (oldest first), or the `limit` before message id `before`.
+
+    Returns (messages, has_earlier). A fixed number of queries whatever the conversation's
+    length: one for the window (message_ticket_idx, newest first), one per prefetch.
+    """
+    qs = Message.objects.filter(ticket=ticket)
+    before_id = _pk(before)
+    if before is not None and before != "":
+        anchor = Message.objects.filter(ticket=ticket, pk=before_id or 0).values_list("created_at", flat=True).first()
+        if anchor is None:
+            raise NotFound(_("That message is not in this ticket."))
+        qs = qs.filter(Q(created_at__lt=anchor) | Q(created_at=anchor, id__lt=before_id))
+    rows = list(
+        qs.select_related("author_user", "author_customer")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")), "mentions")
+        .order_by("-created_at", "-id")[: limit + 1]
+    )
+    has_earlier = len(rows) > limit
+    rows = rows[:limit]
+    rows.reverse()
+    return rows, has_earlier
+
+
 def history_of(ticket: Ticket) -> QuerySet[TicketChange]:
     return TicketChange.objects.filter(ticket=ticket).select_related("actor")
 
@@ -173,11 +203,25 @@ def saved_views_for(user) -> QuerySet[SavedView]:
     return SavedView.objects.filter(Q(user=user) | Q(user__isnull=True))
 
 
+# Sidebar counts stop here: "1,000+" says enough, and counting 200k unsolved tickets on every
+# inbox load would cost more than the rest of the page.
+COUNT_CAP = 1000
+
+
+def capped_count(qs: QuerySet, cap: int | None = None) -> int:
+    """COUNT(*) over at most cap + 1 rows (SELECT COUNT(*) FROM (... LIMIT cap + 1))."""
+    cap = COUNT_CAP if cap is None else cap
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
 def inbox_counts(user) -> dict[str, int]:
-    """Counts for the inbox sidebar in one query per count (a handful, bounded)."""
+    """Counts for the inbox sidebar: one capped count each (a handful, bounded whatever the size).
+
+    A value above COUNT_CAP means "more than COUNT_CAP" (the template shows "1000+").
+    """
     base = access.visible_tickets(user).filter(status__in=UNSOLVED)
     return {
-        "mine": base.filter(assignee_id=user.pk).count(),
-        "unassigned": base.filter(assignee__isnull=True).count(),
-        "unsolved": base.count(),
+        "mine": capped_count(base.filter(assignee_id=user.pk)),
+        "unassigned": capped_count(base.filter(assignee__isnull=True)),
+        "unsolved": capped_count(base),
     }

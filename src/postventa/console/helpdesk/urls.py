@@ -10,6 +10,7 @@ urlpatterns = [
     path("views/<int:view_id>/delete/", actions.view_delete, name="ticket_view_delete"),
     path("files/<int:attachment_id>/", views.attachment_download, name="ticket_attachment"),
     path("<int:ticket_id>/", views.ticket_detail, name="ticket_detail"),
+    path("<int:ticket_id>/earlier/", views.ticket_earlier, name="ticket_earlier"),
     path("<int:ticket_id>/presence/", views.ticket_presence, name="ticket_presence"),
     path("<int:ticket_id>/messages/", actions.ticket_message, name="ticket_message"),
     path("<int:ticket_id>/fields/", actions.ticket_fields, name="ticket_fields"),

@@ -6,6 +6,8 @@ import contextlib
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from postventa.console.mixins import flash_error, render_page, staff_required
@@ -35,6 +37,12 @@ def _agents():
     )
 
 
+def _shown_counts(counts: dict[str, int]) -> dict[str, str | int]:
+    """Capped counts as the sidebar shows them: 1000+ rather than counting a huge backlog."""
+    cap = selectors.COUNT_CAP
+    return {key: (f"{cap}+" if value > cap else value) for key, value in counts.items()}
+
+
 def _filters_from(request) -> tuple[dict[str, str], SavedView | None]:
     g = request.GET
     view = None
@@ -60,14 +68,19 @@ def ticket_list(request):
         filters = {"status": "unsolved"}
         qs = selectors.ticket_list(user=user, filters=filters)
         page = keyset_page(qs, cursor=None, page_size=PAGE_SIZE, order_field="updated_at")
+    # One reverse() for the page, not two per row.
+    detail = reverse("console:ticket_detail", args=[0]).removesuffix("0/")
+    for ticket in page.items:
+        ticket.url = f"{detail}{ticket.pk}/"
     context = {
         "nav": "tickets",
+        "now": timezone.now(),
         "page": page,
         "filters": filters,
         "current_view": view,
         "is_default": view is None and filters == {"status": "unsolved"},
         "saved_views": list(selectors.saved_views_for(user)),
-        "counts": selectors.inbox_counts(user),
+        "counts": _shown_counts(selectors.inbox_counts(user)),
         "statuses": Status.choices,
         "priorities": Priority.choices,
         "teams": _teams(),
@@ -85,21 +98,28 @@ def _load(request, ticket_id: int):
         raise Http404
 
 
-def workspace_context(request, ticket, *, tab: str = "conversation") -> dict:
-    """Everything the ticket workspace shows, in a bounded number of queries."""
+def workspace_context(request, ticket, *, tab: str = "conversation", before: str | None = None) -> dict:
+    """Everything the ticket workspace shows, in a bounded number of queries.
+
+    The conversation is a window of the latest messages (older ones load on demand), so the
+    page costs the same with 5 messages or 5,000.
+    """
     from postventa.catalog.selectors import assets_of_customer
     from postventa.customers.selectors import customer_360
     from postventa.orders.selectors import orders_of_customer
 
     user = request.user
     customer = customer_360(ticket.customer_id)
-    conversation = selectors.conversation(ticket)
+    conversation, has_earlier = selectors.conversation_window(ticket, before=before)
     presence.presence_touch(ticket_id=ticket.pk, user=user, state="viewing")
     return {
         "nav": "tickets",
         "ticket": ticket,
         "tab": tab,
         "conversation": conversation,
+        "has_earlier": has_earlier,
+        "before": before,
+        "can_split": has_earlier or len(conversation) > 1,
         "history": list(selectors.history_of(ticket)[:300]) if tab == "history" else [],
         "customer": customer,
         "orders": orders_of_customer(customer.pk, limit=5) if can(user, "orders.view") else None,
@@ -127,6 +147,31 @@ def ticket_detail(request, ticket_id: int):
     ticket = _load(request, ticket_id)
     tab = "history" if request.GET.get("tab") == "history" else "conversation"
     return render_page(request, "console/helpdesk/ticket_detail.html", workspace_context(request, ticket, tab=tab))
+
+
+@staff_required("tickets.view")
+def ticket_earlier(request, ticket_id: int):
+    """The messages before `?before=<message id>`: an HTMX fragment, or the workspace on that window."""
+    ticket = _load(request, ticket_id)
+    before = request.GET.get("before", "")[:20]
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        try:
+            conversation, has_earlier = selectors.conversation_window(ticket, before=before)
+        except ApplicationError:
+            raise Http404
+        context = {
+            "ticket": ticket,
+            "conversation": conversation,
+            "has_earlier": has_earlier,
+            "can_split": True,
+            "can_change": can(request.user, "tickets.change") and ticket.merged_into_id is None,
+        }
+        return render(request, "console/helpdesk/_messages.html", context)
+    try:
+        context = workspace_context(request, ticket, before=before)
+    except ApplicationError:
+        raise Http404
+    return render_page(request, "console/helpdesk/ticket_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
