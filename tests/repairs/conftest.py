@@ -132,3 +132,27 @@ def make_repair(agent):
 
 
 __all__ = ["NOW", "PNG", "io", "png_upload"]
+
+
+@pytest.fixture
+def portal_login():
+    """Sign a Django test client in to the portal as `customer` (what the magic link does)."""
+    from postventa.helpdesk.portal_auth import SESSION_KEY
+
+    def login(client, customer):
+        session = client.session
+        session[SESSION_KEY] = customer.pk
+        session.save()
+        return client
+
+    return login
+
+
+def link_from(message) -> str:
+    """The quote approval path in an email's text part."""
+    import re
+
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    match = re.search(r"https?://[^\s]+/repairs/[^\s]+/quote/[^\s]+/", body)
+    assert match, body
+    return "/" + match.group(0).split("/", 3)[3]

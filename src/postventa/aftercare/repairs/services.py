@@ -666,10 +666,10 @@ def complete_repair(
     repair.completion_report = report
     fields = ["status", "completed_at", "completion_report", "updated_at"]
     if repair.under_warranty and extends_guarantee():
-        result = _extend_guarantee(repair, now=now)
-        if result is not None:
+        extension = _extend_guarantee(repair, now=now)
+        if extension is not None:
             repair.guarantee_extended_at = now
-            repair.guarantee_note = str(result)[:300]
+            repair.guarantee_note = _guarantee_note(extension)[:300]
             fields += ["guarantee_extended_at", "guarantee_note"]
     repair.save(update_fields=fields)
     audit.record(actor=actor, action="repair.completed", target=repair)
@@ -702,8 +702,18 @@ def _extend_guarantee(repair: RepairOrder, *, now: dt.datetime):
         repair_started_on=local_date(repair, repair.received_at),
         repair_completed_on=local_date(repair, now),
         fault=repair.fault,
-        source_ref=repair.number,
+        source_ref=f"repair:{repair.number}",
     )
+
+
+def _guarantee_note(extension) -> str:
+    parts = []
+    if getattr(extension, "suspended_days", 0):
+        parts.append(_("legal period suspended for %(n)s days") % {"n": extension.suspended_days})
+    until = getattr(extension, "repaired_fault_until", None)
+    if until:
+        parts.append(_("repaired fault guaranteed until %(day)s") % {"day": until.isoformat()})
+    return "; ".join(parts) or _("guarantee extended")
 
 
 # --- spare parts ---------------------------------------------------------------------------------
