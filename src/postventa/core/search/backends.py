@@ -150,12 +150,13 @@ def filter_sql(
             params.append(filters.assignee_id)
         elif filters.unassigned:
             sql.append("d.assignee_id IS NULL AND d.status IS NOT NULL")
+        # adapted as the ORM stores them (SQLite compares datetimes as text)
         if filters.since is not None:
             sql.append("d.occurred_at >= %s")
-            params.append(filters.since)
+            params.append(connection.ops.adapt_datetimefield_value(filters.since))
         if filters.until is not None:
             sql.append("d.occurred_at < %s")
-            params.append(filters.until)
+            params.append(connection.ops.adapt_datetimefield_value(filters.until))
     return "".join(f" AND {s}" for s in sql)
 
 
