@@ -98,6 +98,11 @@ def make_repair(agent):
     from postventa.aftercare.repairs import services as svc
 
     def make(asset, status: str = "received", *, under_warranty: bool = False, now=None):
+        repair = _make(asset, status, under_warranty=under_warranty, now=now)
+        repair.refresh_from_db()  # the services worked on locked copies
+        return repair
+
+    def _make(asset, status: str, *, under_warranty: bool, now):
         now = now or timezone.now()
         repair = svc.open_repair(
             actor=agent, asset=asset, fault="No centrifuga", under_warranty=under_warranty, now=now
