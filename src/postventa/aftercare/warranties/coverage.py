@@ -25,6 +25,7 @@ A lookup costs a fixed number of queries whatever the number of guarantees (test
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -233,6 +234,7 @@ class _Subject:
     customer: Any
     order: Any
     purchased_on: dt.date | None
+    serial_number: str = ""
 
 
 def _asset_queryset():
@@ -281,6 +283,92 @@ def _delivered_on(subject: _Subject) -> tuple[dt.date | None, str]:
     return None, (order.number if order is not None else "")
 
 
+# --- configuration: rules, profiles, commercial plans, published terms ---------------------------
+#
+# Small tables that change rarely. Outside tests a process keeps a snapshot for
+# WARRANTY_CONFIG_CACHE_SECONDS (default 5): a lookup then costs 3 queries (the unit, its extended
+# warranties, its repair extensions) instead of 7. Writes through services clear this process's
+# snapshot at once; other processes see the change within those seconds.
+
+
+@dataclass
+class _Config:
+    jurisdictions: dict
+    profiles_by_product: dict
+    profiles_by_category: dict
+    plans_by_product: dict
+    plans_by_brand: dict
+    versions_by_terms: dict
+
+
+_SNAPSHOT: dict[str, Any] = {"at": 0.0, "config": None}
+
+
+def config_cache_seconds() -> float:
+    return float(
+        getattr(settings, "WARRANTY_CONFIG_CACHE_SECONDS", 0 if getattr(settings, "TESTING", False) else 5)
+    )
+
+
+def clear_config_cache() -> None:
+    _SNAPSHOT["config"] = None
+
+
+def _load_config(products=None, category_ids=None, brands=None) -> _Config:
+    """Everything (products=None) or only what these products need."""
+    profiles_by_product, profiles_by_category = {}, {}
+    plans_by_product, plans_by_brand = {}, {}
+    versions_by_terms: dict[int, list[TermsVersion]] = defaultdict(list)
+    profile_qs = WarrantyProfile.objects.all()
+    plan_qs = WarrantyPlan.objects.filter(kind=WarrantyPlan.Kind.COMMERCIAL, is_active=True).order_by("id")
+    if products is not None:
+        if not products:
+            return _Config(_jurisdictions(), {}, {}, {}, {}, {})
+        profile_qs = profile_qs.filter(
+            Q(product_id__in=list(products)) | Q(category_id__in=list(category_ids))
+        )
+        plan_filter = Q(product_id__in=list(products))
+        if brands:
+            plan_filter |= Q(product__isnull=True, brand__in=list(brands))
+        plan_qs = plan_qs.filter(plan_filter)
+    for profile in profile_qs:
+        if profile.product_id:
+            profiles_by_product[profile.product_id] = profile
+        else:
+            profiles_by_category[profile.category_id] = profile
+    for plan in plan_qs:
+        if plan.product_id:
+            plans_by_product.setdefault(plan.product_id, plan)
+        else:
+            plans_by_brand.setdefault(plan.brand, plan)
+    terms_ids = {p.terms_id for p in [*plans_by_product.values(), *plans_by_brand.values()]}
+    if terms_ids:
+        for version in TermsVersion.objects.filter(
+            terms_id__in=terms_ids, status=TermsVersion.Status.PUBLISHED
+        ).only("id", "terms_id", "number", "published_at"):
+            versions_by_terms[version.terms_id].append(version)
+    return _Config(
+        _jurisdictions(),
+        profiles_by_product,
+        profiles_by_category,
+        plans_by_product,
+        plans_by_brand,
+        versions_by_terms,
+    )
+
+
+def _config(products, category_ids, brands) -> _Config:
+    ttl = config_cache_seconds()
+    if not ttl:
+        return _load_config(products, category_ids, brands)
+    now = time.monotonic()
+    config = _SNAPSHOT["config"]
+    if config is None or now - _SNAPSHOT["at"] > ttl:
+        config = _load_config()
+        _SNAPSHOT.update(config=config, at=now)
+    return config
+
+
 def _compute(subjects: list[_Subject], *, on: dt.date | None, language: str | None) -> list[Coverage]:
     if not subjects:
         return []
@@ -289,35 +377,11 @@ def _compute(subjects: list[_Subject], *, on: dt.date | None, language: str | No
     brands = {p.brand for p in products.values() if p.brand}
     asset_ids = [s.asset_id for s in subjects if s.asset_id]
 
-    jurisdictions = _jurisdictions()
-    profiles_by_product, profiles_by_category = {}, {}
-    if products:
-        for profile in WarrantyProfile.objects.filter(
-            Q(product_id__in=list(products)) | Q(category_id__in=list(category_ids))
-        ):
-            if profile.product_id:
-                profiles_by_product[profile.product_id] = profile
-            else:
-                profiles_by_category[profile.category_id] = profile
-    plans_by_product, plans_by_brand = {}, {}
-    if products:
-        plan_filter = Q(product_id__in=list(products))
-        if brands:
-            plan_filter |= Q(product__isnull=True, brand__in=list(brands))
-        for plan in WarrantyPlan.objects.filter(
-            plan_filter, kind=WarrantyPlan.Kind.COMMERCIAL, is_active=True
-        ).order_by("id"):
-            if plan.product_id:
-                plans_by_product.setdefault(plan.product_id, plan)
-            else:
-                plans_by_brand.setdefault(plan.brand, plan)
-    versions_by_terms: dict[int, list[TermsVersion]] = defaultdict(list)
-    terms_ids = {p.terms_id for p in [*plans_by_product.values(), *plans_by_brand.values()]}
-    if terms_ids:
-        for version in TermsVersion.objects.filter(
-            terms_id__in=terms_ids, status=TermsVersion.Status.PUBLISHED
-        ).only("id", "terms_id", "number", "published_at"):
-            versions_by_terms[version.terms_id].append(version)
+    config = _config(products, category_ids, brands)
+    jurisdictions = config.jurisdictions
+    profiles_by_product, profiles_by_category = config.profiles_by_product, config.profiles_by_category
+    plans_by_product, plans_by_brand = config.plans_by_product, config.plans_by_brand
+    versions_by_terms = config.versions_by_terms
     extended = defaultdict(list)
     extensions = defaultdict(list)
     if asset_ids:
@@ -509,6 +573,13 @@ def _coverage_of(subject, *, on, jurisdictions, profile, plan, versions, extende
         jurisdiction=jurisdiction.code if jurisdiction else "",
         product_kind=kind,
         spare_parts_note=spare_parts_note,
+        extra={
+            "serial_number": subject.serial_number,
+            "product_sku": product.sku if product is not None else "",
+            "product_name": product.name if product is not None else "",
+            "customer_id": getattr(subject.customer, "pk", None),
+            "order_number": subject.order.number if subject.order is not None else "",
+        },
     )
 
 
@@ -520,6 +591,7 @@ def _subject_of_asset(asset) -> _Subject:
         customer=asset.customer,
         order=line.order if line is not None else None,
         purchased_on=asset.purchased_on,
+        serial_number=asset.serial_number,
     )
 
 

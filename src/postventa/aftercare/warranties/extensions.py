@@ -16,8 +16,35 @@ def render_extended_sold(entry) -> str:
     }
 
 
+def asset_panel(asset, user) -> dict | None:
+    from postventa.aftercare.warranties.coverage import coverage_for_asset
+    from postventa.core.permissions import can
+
+    if not can(user, "warranties.view"):
+        return None
+    return {"coverage": coverage_for_asset(asset), "can_sell": can(user, "warranties.change")}
+
+
+CUSTOMER_PANEL_LIMIT = 20
+
+
+def customer_panel(customer, user) -> dict | None:
+    from postventa.aftercare.warranties.coverage import coverages_for_assets
+    from postventa.aftercare.warranties.selectors import customer_assets
+    from postventa.core.permissions import can
+
+    if not can(user, "warranties.view"):
+        return None
+    assets = list(customer_assets(customer)[: CUSTOMER_PANEL_LIMIT + 1])
+    more = customer.assets.count() - CUSTOMER_PANEL_LIMIT if len(assets) > CUSTOMER_PANEL_LIMIT else 0
+    rows = [{"coverage": c} for c in coverages_for_assets(assets[:CUSTOMER_PANEL_LIMIT])]
+    return {"rows": rows, "more": more}
+
+
 def register() -> None:
+    from postventa.catalog.panels import register_asset_panel
     from postventa.core.events import register_event_type
+    from postventa.customers.panels import register_panel
     from postventa.customers.timeline import register_kind
 
     register_event_type("warranty.extended_sold", _lazy("An extended warranty was sold for a product unit"))
@@ -27,3 +54,13 @@ def register() -> None:
         _lazy("A repair under guarantee extended a unit's legal guarantee"),
     )
     register_kind("warranty.extended_sold", render_extended_sold, icon="shield")
+    register_asset_panel(
+        "coverage", _lazy("Warranty coverage"), "console/warranties/_asset_panel.html", asset_panel, order=10
+    )
+    register_panel(
+        "coverage",
+        _lazy("Warranty coverage"),
+        "console/warranties/_customer_panel.html",
+        customer_panel,
+        order=30,
+    )

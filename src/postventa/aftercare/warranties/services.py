@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from postventa.aftercare.warranties.coverage import add_months, coverage_for_asset, legal_period
+from postventa.aftercare.warranties.coverage import (
+    add_months,
+    clear_config_cache,
+    coverage_for_asset,
+    legal_period,
+)
 from postventa.aftercare.warranties.models import (
     ExtendedWarranty,
     GuaranteeExtension,
@@ -203,6 +208,7 @@ def terms_version_publish(
     version.published_at = now or timezone.now()
     version.published_by = acting_user if getattr(acting_user, "pk", None) else None
     version.save(update_fields=["status", "published_at", "published_by"])
+    transaction.on_commit(clear_config_cache)
     audit.record(actor=acting_user, action="warranty_terms.published", target=version)
     emit(
         "warranty_terms.published",
@@ -280,6 +286,7 @@ def plan_save(
     plan.currency = (currency or "EUR").upper()[:3]
     plan.is_active = is_active
     plan.save()
+    transaction.on_commit(clear_config_cache)
     audit.record(actor=acting_user, action="warranty_plan.saved", target=plan)
     return plan
 
@@ -312,6 +319,7 @@ def profile_set(
     profile, _created = WarrantyProfile.objects.update_or_create(
         **lookup, defaults={"kind": kind, "agreed_months": agreed_months}
     )
+    transaction.on_commit(clear_config_cache)
     audit.record(actor=acting_user, action="warranty_profile.set", target=profile, changes={"kind": kind})
     return profile
 
@@ -357,6 +365,7 @@ def legal_rule_save(
             "reference": _text(reference)[:300],
         },
     )
+    transaction.on_commit(clear_config_cache)
     audit.record(
         actor=acting_user,
         action="legal_rule.saved",

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from postventa.console.placeholder import pending
+from postventa.portal.products import views
 
 urlpatterns = [
-    path("", pending, name="products"),
+    path("", views.product_list, name="products"),
+    path("register/", views.register, name="product_register"),
+    path("terms/<int:version_id>/", views.terms, name="product_terms"),
 ]
