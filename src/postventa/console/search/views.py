@@ -102,6 +102,7 @@ def search_results(request):
             filters=filters or None,
             limit=PER_PAGE + 1,
             offset=(page - 1) * PER_PAGE,
+            scopes=visible,
         )
     has_next = len(hits) > PER_PAGE and page < MAX_PAGE
     hits = hits[:PER_PAGE]

@@ -382,12 +382,16 @@ def scopes_for_user(user, kinds: Iterable[str] | None = None) -> dict[str, Scope
 
     wanted = set(kinds) if kinds is not None else None
     scopes: dict[str, Scope] = {}
+    computed: dict[Callable, Scope | None] = {}
     for name, indexer in _INDEXERS.items():
         if wanted is not None and name not in wanted:
             continue
         if indexer.permission is not None and not can(user, indexer.permission):
             continue
-        scope = indexer.scope(user) if indexer.scope is not None else default_scope(user)
+        hook = indexer.scope or default_scope
+        if hook not in computed:  # kinds sharing a rule (tickets and messages) ask it once
+            computed[hook] = hook(user)
+        scope = computed[hook]
         if scope is not None:
             scopes[name] = scope
     return scopes
@@ -401,11 +405,17 @@ def search_for_user(
     filters: Filters | None = None,
     limit: int = 20,
     offset: int = 0,
+    scopes: dict[str, Scope] | None = None,
 ) -> list[Hit]:
-    """`search` limited to what the user may see: per kind, its permission and its scope."""
+    """`search` limited to what the user may see: per kind, its permission and its scope.
+
+    `scopes`: the result of `scopes_for_user(user)` when the caller already has it.
+    """
     parsed = terms(query or "")
     limit, offset = _bounds(limit, offset)
-    scopes = scopes_for_user(user, kinds)
+    scopes = scopes_for_user(user, kinds) if scopes is None else scopes
+    if kinds is not None:
+        scopes = {k: v for k, v in scopes.items() if k in set(kinds)}
     if not scopes:
         return []
     ranked = backends.ranked_ids(
