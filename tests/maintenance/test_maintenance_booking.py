@@ -34,7 +34,7 @@ def test_booking_link_books_a_visit_once(client, reminder):
     assert (visit.reminder_id, visit.source, visit.slot, visit.note) == (reminder.pk, "link", "morning", "Portal code 1234")
     again = client.post(url, {"preferred_date": _future(12), "slot": "any"})
     assert again.status_code == 400
-    assert "ya hay una visita" in again.content.decode().lower() or "already booked" in again.content.decode()
+    assert "Ya hay una visita reservada" in again.content.decode()
     assert ServiceVisit.objects.count() == 1
 
 
@@ -56,10 +56,11 @@ def test_tampered_or_forged_links_are_refused(client, reminder, other_customer, 
 
 def test_bad_booking_input_shows_a_clear_error(client, reminder):
     url = reverse("portal:maintenance_book_link", args=[services.booking_token(reminder)])
-    for data, text in (({"preferred_date": "2020-01-01"}, "mañana"), ({"preferred_date": "soon"}, "fecha"),
+    for data, text in (({"preferred_date": "2020-01-01"}, "mañana"), ({"preferred_date": "soon"}, "AAAA-MM-DD"),
                        ({"preferred_date": _future(400)}, "180"), ({"preferred_date": _future(), "slot": "night"}, "franja")):  # fmt: skip
         resp = client.post(url, data, HTTP_ACCEPT_LANGUAGE="es")
         assert resp.status_code == 400, data
+        assert text in resp.content.decode(), (data, text)
     assert ServiceVisit.objects.count() == 0
 
 
