@@ -41,14 +41,34 @@ def wa_account(db, cloud_api):
 
 
 @pytest.fixture
-def post_webhook(client):
-    def post(payload, *, signature: str | None = "auto", raw: bytes | None = None):
+def run_whatsapp_jobs():
+    """What the worker does after a webhook: run the queued processing job of every stored payload."""
+    from postventa.messaging.whatsapp.models import InboundWhatsApp
+    from postventa.messaging.whatsapp.tasks import process_inbound_task
+
+    def run() -> list[str]:
+        ids = InboundWhatsApp.objects.filter(status="received").order_by("id").values_list("id", flat=True)
+        return [process_inbound_task.call_local(pk) for pk in list(ids)]
+
+    return run
+
+
+@pytest.fixture
+def post_webhook(client, run_whatsapp_jobs):
+    """POST a signed notification; by default the worker's job then runs (process=False: it does not)."""
+
+    def post(payload, *, signature: str | None = "auto", raw: bytes | None = None, process: bool = True):
         body = raw if raw is not None else json.dumps(payload).encode()
         headers = {}
         if signature == "auto":
             headers["X-Hub-Signature-256"] = sign(body)
         elif signature is not None:
             headers["X-Hub-Signature-256"] = signature
-        return client.generic("POST", "/api/v1/whatsapp/webhook", body, content_type="application/json", headers=headers)
+        response = client.generic(
+            "POST", "/api/v1/whatsapp/webhook", body, content_type="application/json", headers=headers
+        )
+        if process:
+            run_whatsapp_jobs()
+        return response
 
     return post

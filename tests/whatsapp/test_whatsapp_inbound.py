@@ -167,7 +167,7 @@ def test_odd_payloads_never_crash(post_webhook, wa_account, payload):
     assert row.status in ("processed", "ignored", "failed")
 
 
-def test_webhook_needs_no_csrf_token(wa_account):
+def test_webhook_needs_no_csrf_token(wa_account, run_whatsapp_jobs):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
@@ -175,6 +175,7 @@ def test_webhook_needs_no_csrf_token(wa_account):
     response = strict.generic("POST", "/api/v1/whatsapp/webhook", body, content_type="application/json",
                               headers={"X-Hub-Signature-256": sign(body)})  # fmt: skip
     assert response.status_code == 200
+    run_whatsapp_jobs()
     assert Message.objects.filter(external_id="wamid.CSRF").exists()
 
 

@@ -533,6 +533,30 @@ def customer_note_add(*, customer: Customer, acting_user, text: str) -> Timeline
 
 
 @transaction.atomic
+def customers_by_email(emails: Iterable[str]) -> dict[str, Customer]:
+    """The customers owning these emails, in one query: {normalised email: customer}.
+
+    For inbound channels that identify many senders at once (an IMAP batch): the same answer
+    as `customer_identify` gives for an existing customer. Emails that are invalid, unknown or
+    whose customer was merged away are left out; `customer_identify` handles those one by one.
+    """
+    wanted: set[str] = set()
+    for raw in emails:
+        if not (raw or "").strip() or "\x00" in raw:
+            continue
+        try:
+            wanted.add(normalise_email(raw))
+        except ValidationFailed:
+            continue
+    if not wanted:
+        return {}
+    found: dict[str, Customer] = {}
+    for row in CustomerEmail.objects.select_related("customer").filter(email__in=sorted(wanted)):
+        if row.customer.merged_into_id is None:
+            found[row.email] = row.customer
+    return found
+
+
 def customer_identify(
     *,
     acting_user=None,

@@ -3,17 +3,60 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from django.db import connection
+
 from postventa.core import audit
-from postventa.core.events import emit
+from postventa.core.events import EVENT_TYPES, emit
 from postventa.helpdesk.models import Message, Ticket, TicketChange, TicketSequence, TicketThreadKey
 
 FIRST_NUMBER = 1001
 
+# Events queued by `collect_events()` instead of one outbox INSERT each (bulk channel ingest).
+_COLLECTING: ContextVar[list[dict[str, Any]] | None] = ContextVar("helpdesk_collected_events", default=None)
+
+
+@contextmanager
+def collect_events() -> Iterator[list[dict[str, Any]]]:
+    """Inside the block, ticket events are queued in the yielded list instead of written.
+
+    The caller writes them with postventa.core.events.emit_many in the SAME transaction (one
+    INSERT and one worker wake-up for a whole IMAP batch), or drops them if it rolls the
+    writes back. The events and their payloads are exactly those emit() would have written.
+    """
+    token = _COLLECTING.set([])
+    try:
+        yield _COLLECTING.get()
+    finally:
+        _COLLECTING.reset(token)
+
+
+def _emit(event_type: str, *, payload: dict[str, Any], customer_id: int | None, actor_id: int | None) -> None:
+    queue = _COLLECTING.get()
+    if queue is None:
+        emit(event_type, payload=payload, customer_id=customer_id, actor_id=actor_id)
+        return
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {event_type!r}: register it in its app's ready()")
+    queue.append({"type": event_type, "payload": payload, "customer_id": customer_id, "actor_id": actor_id})
+
 
 def next_number() -> int:
     """The next human ticket number, under a row lock so concurrent creates never share one."""
+    # One statement: the UPDATE takes the row lock (held until commit) and returns the new value.
+    table = connection.ops.quote_name(TicketSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_value = last_value + 1 WHERE name = %s RETURNING last_value",  # noqa: S608
+            ["ticket"],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
     seq, _created = TicketSequence.objects.select_for_update().get_or_create(
         name="ticket", defaults={"last_value": FIRST_NUMBER - 1}
     )
@@ -83,7 +126,7 @@ def ticket_payload(ticket: Ticket, **extra: Any) -> dict[str, Any]:
 
 
 def emit_ticket(event_type: str, ticket: Ticket, *, actor=None, **extra: Any) -> None:
-    emit(
+    _emit(
         event_type,
         payload=ticket_payload(ticket, **extra),
         customer_id=ticket.customer_id,

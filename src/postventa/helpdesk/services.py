@@ -288,8 +288,14 @@ def _find_by_keys(channel: str, keys: list[str]) -> Ticket | None:
     clean = [k.strip()[:300] for k in keys if (k or "").strip()]
     if not clean:
         return None
-    key = TicketThreadKey.objects.select_related("ticket").filter(channel=channel, key__in=clean).order_by("-id").first()
-    return key.ticket if key else None
+    # The id alone, then the ticket: cheaper than joining the wide ticket row into the key query.
+    ticket_id = (
+        TicketThreadKey.objects.filter(channel=channel, key__in=clean)
+        .order_by("-id")
+        .values_list("ticket_id", flat=True)
+        .first()
+    )
+    return Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
 
 
 def _resolve(ticket: Ticket) -> Ticket:
@@ -330,6 +336,8 @@ def receive_message(
     data: dict[str, Any] | None = None,
     acknowledge: bool | None = None,
     now: dt.datetime | None = None,
+    keys_checked: bool = False,
+    external_id_checked: bool = False,
 ) -> tuple[Ticket, Message, bool]:
     """A customer's message from any channel -> (ticket, message, created).
 
@@ -340,12 +348,17 @@ def receive_message(
     - A solved ticket reopens within HELPDESK_REOPEN_DAYS; after that, or when closed, a new
       ticket is opened with `follow_up_of` set to the old one.
     - Registers `thread_keys` and `external_id` so later messages find this ticket.
+
+    Bulk ingest (a channel that has already looked things up for a whole batch) may skip two
+    lookups: `keys_checked` when it already searched `thread_keys` and `external_id` and found
+    no ticket; `external_id_checked` when it knows no message has `external_id` yet (a duplicate
+    arriving meanwhile is still caught by the unique constraint and answered as above).
     """
     now = now or timezone.now()
     channel = _check_channel(channel)
     customer = _active_customer(customer)
     external_id = (external_id or "").strip()[:300] or None
-    if external_id:
+    if external_id and not external_id_checked:
         seen = Message.objects.select_related("ticket").filter(channel=channel, external_id=external_id).first()
         if seen is not None:
             return seen.ticket, seen, False
@@ -361,7 +374,7 @@ def receive_message(
             return _receive(
                 customer=customer, channel=channel, text=text, html=html, subject=subject,
                 external_id=external_id, keys=keys, files=files, ticket=ticket, raw_ref=raw_ref,
-                data=data, acknowledge=acknowledge, now=now,
+                data=data, acknowledge=acknowledge, now=now, keys_checked=keys_checked,
             )  # fmt: skip
     except IntegrityError:
         seen = (
@@ -375,10 +388,11 @@ def receive_message(
 
 
 def _receive(
-    *, customer, channel, text, html, subject, external_id, keys, files, ticket, raw_ref, data, acknowledge, now
+    *, customer, channel, text, html, subject, external_id, keys, files, ticket, raw_ref, data, acknowledge, now,
+    keys_checked=False,
 ) -> tuple[Ticket, Message, bool]:
     target = ticket if ticket is not None and ticket.customer_id == customer.pk else None
-    if target is None:
+    if target is None and not keys_checked:
         target = _find_by_keys(channel, [*keys, external_id or ""])
     previous = None
     if target is not None:
@@ -389,10 +403,12 @@ def _receive(
     created = target is None
     if target is None:
         text_subject = _subject_from(subject or (previous.subject if previous else ""), text)
+        # The new ticket is inserted already counting this message: no UPDATE right after.
         target = open_ticket(
             customer=customer, subject=text_subject or _("Message from %(name)s") % {"name": customer.display_name},
             channel=channel, now=now, follow_up_of=previous,
             team_id=previous.team_id if previous else None, type=previous.type if previous else TicketType.QUESTION,
+            customer_message_count=1, last_customer_message_at=now,
         )  # fmt: skip
     message = _new_message(
         target, kind=Message.Kind.PUBLIC_REPLY, direction=Message.Direction.INBOUND, channel=channel,
@@ -400,11 +416,11 @@ def _receive(
         data=data, now=now,
     )  # fmt: skip
     attachments.store_all(ticket=target, message=message, items=files, customer=customer)
-    _count_customer_message(target, now)
+    if not created:
+        _count_customer_message(target, now)
     history.add_thread_keys(target, channel, [*keys, external_id or ""])
 
     if created:
-        target.save()
         announce_created(target, acknowledge=True if acknowledge is None else acknowledge, message=message)
         return target, message, True
 

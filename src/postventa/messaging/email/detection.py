@@ -50,7 +50,19 @@ def bounce(parsed: ParsedEmail) -> bool:
     return bool(_BOUNCE_SUBJECT.match(parsed.subject or "")) and not parsed.in_reply_to
 
 
-def loop(parsed: ParsedEmail, *, inbound_id: int | None = None, now: dt.datetime | None = None) -> bool:
+def loop(
+    parsed: ParsedEmail,
+    *,
+    inbound_id: int | None = None,
+    now: dt.datetime | None = None,
+    own_addresses: frozenset[str] | None = None,
+    recent_count: int | None = None,
+) -> bool:
+    """Our own mail coming back, one of our addresses writing to us, or a sender's mail storm.
+
+    A batch passes what it looked up once for all its emails: `own_addresses` (every mailbox
+    address) and `recent_count` (mail from this sender in the window, not counting this one).
+    """
     from postventa.messaging.email.models import InboundEmail, Mailbox, OutboundEmail
     from postventa.messaging.email.threading_keys import loop_token
 
@@ -62,24 +74,37 @@ def loop(parsed: ParsedEmail, *, inbound_id: int | None = None, now: dt.datetime
         and OutboundEmail.objects.filter(rfc_message_id=parsed.message_id).exists()
     ):
         return True
-    if parsed.from_address and Mailbox.objects.filter(address=parsed.from_address).exists():
-        return True  # one of our own addresses writing to us: a forwarding rule or a loop
+    if parsed.from_address:
+        if own_addresses is not None:
+            if parsed.from_address in own_addresses:
+                return True
+        elif Mailbox.objects.filter(address=parsed.from_address).exists():
+            return True  # one of our own addresses writing to us: a forwarding rule or a loop
     if parsed.from_address:
         limit, minutes = loop_limit()
-        since = (now or timezone.now()) - dt.timedelta(minutes=minutes)
-        recent = InboundEmail.objects.filter(from_address=parsed.from_address, received_at__gte=since)
-        if inbound_id:
-            recent = recent.exclude(pk=inbound_id)
-        if recent.count() >= limit:
+        if recent_count is None:
+            since = (now or timezone.now()) - dt.timedelta(minutes=minutes)
+            recent = InboundEmail.objects.filter(from_address=parsed.from_address, received_at__gte=since)
+            if inbound_id:
+                recent = recent.exclude(pk=inbound_id)
+            recent_count = recent.count()
+        if recent_count >= limit:
             return True
     return False
 
 
-def classify(parsed: ParsedEmail, *, inbound_id: int | None = None) -> str:
+def classify(
+    parsed: ParsedEmail,
+    *,
+    inbound_id: int | None = None,
+    now: dt.datetime | None = None,
+    own_addresses: frozenset[str] | None = None,
+    recent_count: int | None = None,
+) -> str:
     """ "" for mail a person wrote, else why it is ignored: auto_reply, bounce or loop."""
     if bounce(parsed):
         return "bounce"
-    if loop(parsed, inbound_id=inbound_id):
+    if loop(parsed, inbound_id=inbound_id, now=now, own_addresses=own_addresses, recent_count=recent_count):
         return "loop"
     if auto_reply(parsed):
         return "auto_reply"

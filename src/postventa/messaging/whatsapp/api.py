@@ -6,8 +6,6 @@ by the X-Hub-Signature-256 HMAC of the raw body.
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -19,14 +17,6 @@ from postventa.messaging.whatsapp.models import InboundWhatsApp
 from postventa.messaging.whatsapp.schemas import InboundOut, InboundPage, SentOut, TemplateOut, TemplateSendIn
 
 router = Router(tags=["whatsapp"])
-
-
-def _is_json(raw: bytes) -> bool:
-    try:
-        json.loads(raw)
-    except ValueError:
-        return False
-    return True
 
 
 @router.get("/webhook", auth=None, include_in_schema=False)
@@ -49,9 +39,10 @@ def webhook_receive(request: HttpRequest):
         return JsonResponse({"detail": _("The request is not signed."), "code": "unauthorized"}, status=401)
     except inbound.SignatureInvalid:
         return JsonResponse({"detail": _("The signature does not match."), "code": "forbidden"}, status=403)
-    if row.status == InboundWhatsApp.Status.FAILED and not _is_json(request.body):
+    if row.status == InboundWhatsApp.Status.FAILED and not inbound.is_json(request.body):
         return JsonResponse({"detail": row.error, "code": "bad_json"}, status=400)
-    # Processing failures are kept for an admin to retry; answering 200 stops Meta's redelivery storm.
+    # Stored and queued ("received"): the worker processes it. Answering 200 at once stops
+    # Meta's redelivery storm; processing failures are kept for an admin to retry.
     return JsonResponse({"status": row.status, "id": row.pk})
 
 

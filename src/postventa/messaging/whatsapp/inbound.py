@@ -78,6 +78,51 @@ def _fail(inbound: InboundWhatsApp, error: str, now: dt.datetime) -> InboundWhat
     return inbound
 
 
+def is_json(raw: bytes) -> bool:
+    try:
+        json.loads(raw)
+    except ValueError:
+        return False
+    return True
+
+
+def process_stored(inbound_id: int, *, now: dt.datetime | None = None) -> str:
+    """The worker's job for one stored payload; returns its final status.
+
+    Idempotent: only a `received` row is processed, and only by whoever claims it first (a
+    conditional UPDATE of `attempts`), so a job that runs twice, or the sweep running beside
+    the job, processes a payload once. A redelivered payload (a second row with the same
+    message ids) files nothing twice either: known WhatsApp message ids are skipped.
+    Failures end as `failed` rows, the dead-letter list an admin retries.
+    """
+    row = InboundWhatsApp.objects.filter(pk=inbound_id).first()
+    if row is None:
+        return "missing"
+    if row.status != InboundWhatsApp.Status.RECEIVED:
+        return row.status
+    claimed = InboundWhatsApp.objects.filter(
+        pk=row.pk, status=InboundWhatsApp.Status.RECEIVED, attempts=row.attempts
+    ).update(attempts=row.attempts + 1)
+    if not claimed:
+        return InboundWhatsApp.objects.filter(pk=row.pk).values_list("status", flat=True).first() or "missing"
+    return inbound_process(row, now=now).status
+
+
+def process_stale(*, now: dt.datetime | None = None, older_than: dt.timedelta = dt.timedelta(minutes=5), limit: int = 200) -> int:
+    """Payloads still `received` long after arriving (a lost job, a worker that died): process them."""
+    now = now or timezone.now()
+    ids = list(
+        InboundWhatsApp.objects.filter(status=InboundWhatsApp.Status.RECEIVED, received_at__lte=now - older_than)
+        .order_by("received_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    done = 0
+    for pk in ids:
+        if process_stored(pk, now=now) != "missing":
+            done += 1
+    return done
+
+
 def inbound_process(inbound: InboundWhatsApp, *, now: dt.datetime | None = None) -> InboundWhatsApp:
     """Parse a stored payload and apply it. Safe to run again: known message ids are skipped."""
     now = now or timezone.now()

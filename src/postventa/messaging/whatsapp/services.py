@@ -150,10 +150,31 @@ def template_delete(*, acting_user, template: WhatsAppTemplate) -> None:
 
 
 def webhook_receive(*, raw: bytes, signature: str | None) -> InboundWhatsApp:
-    """Verify, store raw, then process. Raises inbound.SignatureMissing / SignatureInvalid (nothing stored)."""
+    """Verify, store raw, queue the processing job; the webhook answers without waiting for it.
+
+    Raises inbound.SignatureMissing / SignatureInvalid (nothing stored). A body that is not
+    JSON cannot be processed by anyone: it is stored and marked failed at once (the API
+    answers 400). Everything else is committed as `received` and processed by the worker
+    (whatsapp.tasks.process_inbound_task), which downloads media outside the request: Meta
+    wants its 200 within a few seconds and redelivers otherwise.
+    """
     account = inbound_mod.verify_signature(raw, signature)
-    stored = inbound_mod.inbound_store(raw=raw, account=account)
-    return inbound_mod.inbound_process(stored)
+    with transaction.atomic():
+        stored = inbound_mod.inbound_store(raw=raw, account=account)
+        if not inbound_mod.is_json(raw):
+            return inbound_mod.inbound_process(stored)
+        pk = stored.pk
+        transaction.on_commit(lambda: _enqueue(pk))
+    return stored
+
+
+def _enqueue(inbound_id: int) -> None:
+    from postventa.messaging.whatsapp.tasks import process_inbound_task
+
+    try:
+        process_inbound_task(inbound_id)
+    except Exception:  # noqa: BLE001 - the row is committed; the periodic sweep processes it later
+        inbound_mod.log.exception("could not queue WhatsApp payload %s; the sweep will pick it up", inbound_id)
 
 
 def inbound_retry(*, acting_user, inbound_id: int) -> InboundWhatsApp:
