@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from postventa.aftercare.maintenance.models import (
@@ -243,17 +243,19 @@ def _asset_sql(product_ids: list[int], asset_ids: list[int] | None) -> tuple[str
 
     q = connection.ops.quote_name
     a, c, li, o = (q(m._meta.db_table) for m in (Asset, Customer, OrderLine, Order))
-    where = [f"a.product_id IN ({', '.join(['%s'] * len(product_ids))})", "a.id > %s"]
+    # The id range comes first and the product test is written "+a.product_id" so the planner walks
+    # the primary key: with the product index it would re-read every asset of the products per chunk.
+    where = ["a.id >= %s", "a.id < %s", f"+a.product_id IN ({', '.join(['%s'] * len(product_ids))})"]
     params: list = list(product_ids)
     if asset_ids is not None:
-        where.insert(0, f"a.id IN ({', '.join(['%s'] * len(asset_ids))})")
-        params = list(asset_ids) + params
+        where.append(f"a.id IN ({', '.join(['%s'] * len(asset_ids))})")
+        params = params + list(asset_ids)
     sql = (
         "SELECT a.id, a.customer_id, a.product_id, a.purchased_on, a.created_at, c.time_zone,"  # noqa: S608
         " o.status, o.status_changed_at, o.updated_at"
         f" FROM {a} a JOIN {c} c ON c.id = a.customer_id"
         f" LEFT JOIN {li} l ON l.id = a.order_line_id LEFT JOIN {o} o ON o.id = l.order_id"
-        f" WHERE {' AND '.join(where)} ORDER BY a.id LIMIT %s"
+        f" WHERE {' AND '.join(where)} ORDER BY a.id"
     )
     return sql, params
 
@@ -310,16 +312,20 @@ def schedule_reminders(
         .annotate(last=Max("completed_on"))
         .values_list("asset_id", "last")
     )
+    from postventa.catalog.models import Asset
+
     sql, params = _asset_sql(sorted(specs), asset_ids)
+    bounds = Asset.objects.filter(pk__in=asset_ids) if asset_ids is not None else Asset.objects.all()
+    lo_hi = bounds.aggregate(lo=Min("pk"), hi=Max("pk"))
+    if lo_hi["lo"] is None:
+        return {"assets": 0, "reminders": 0}
     seen = inserted = 0
-    last_id = 0
-    while True:
+    for start in range(lo_hi["lo"], lo_hi["hi"] + 1, chunk):
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, last_id, chunk])
+            cursor.execute(sql, [start, start + chunk, *params])
             batch = cursor.fetchall()
         if not batch:
-            break
-        last_id = batch[-1][0]
+            continue
         rows: list[tuple] = []
         for aid, cid, pid, purchased, created, tz_name, status, changed, updated in batch:
             base = None
