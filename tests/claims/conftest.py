@@ -22,7 +22,9 @@ def make_customer(db):
     from postventa.customers.services import customer_create
 
     def make(first_name: str, email: str, **extra):
-        return customer_create(acting_user=None, first_name=first_name, last_name="Pérez", emails=[email], **extra)
+        return customer_create(
+            acting_user=None, first_name=first_name, last_name="Pérez", emails=[email], **extra
+        )
 
     return make
 
@@ -41,7 +43,9 @@ def customer_b(make_customer):
 def product(db):
     from postventa.catalog.models import Product
 
-    return Product.objects.create(sku="WASHER-1", name_es="Lavadora Eco", name_en="Eco washer", price=Decimal("300.00"))
+    return Product.objects.create(
+        sku="WASHER-1", name_es="Lavadora Eco", name_en="Eco washer", price=Decimal("300.00")
+    )
 
 
 @pytest.fixture

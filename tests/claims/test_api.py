@@ -18,7 +18,10 @@ def test_create_list_detail_and_decide(api, customer_a, asset_a, old_asset_a):
     body = res.json()
     assert body["number"].startswith("CLM-") and body["coverage"]["covered"] is True
     assert body["channel"] == "staff" and body["ticket_id"] and body["allowed_next"] == ["in_review"]
-    api.post(BASE, {"customer_id": customer_a.pk, "asset_id": old_asset_a.pk, "symptoms": "Old washer leaks water."})
+    api.post(
+        BASE,
+        {"customer_id": customer_a.pk, "asset_id": old_asset_a.pk, "symptoms": "Old washer leaks water."},
+    )
     page = api.get(BASE, page_size=1).json()
     assert len(page["items"]) == 1 and page["next_cursor"]
     assert len(api.get(BASE, covered="false").json()["items"]) == 1
@@ -32,7 +35,11 @@ def test_create_list_detail_and_decide(api, customer_a, asset_a, old_asset_a):
     res = api.post(f"{BASE}/{claim_id}/remedy", {"remedy": "termination", "justification": "x" * 30})
     assert res.status_code == 422 and res.json()["code"] == "second_tier_without_grounds"
     res = api.post(f"{BASE}/{claim_id}/remedy", {"remedy": "repair"})
-    assert res.status_code == 200 and res.json()["status"] == "remedy_in_progress" and res.json()["repair_order_id"]
+    assert (
+        res.status_code == 200
+        and res.json()["status"] == "remedy_in_progress"
+        and res.json()["repair_order_id"]
+    )
     detail = api.get(f"{BASE}/{claim_id}").json()
     assert [h["to_status"] for h in detail["history"] if h["to_status"]] == [
         "submitted", "in_review", "approved", "remedy_in_progress"]  # fmt: skip
@@ -41,9 +48,13 @@ def test_create_list_detail_and_decide(api, customer_a, asset_a, old_asset_a):
 
 
 def test_bad_input(api, customer_a, asset_b):
-    res = api.post(BASE, {"customer_id": customer_a.pk, "serial_number": "NOPE", "symptoms": "Nothing works at all."})
+    res = api.post(
+        BASE, {"customer_id": customer_a.pk, "serial_number": "NOPE", "symptoms": "Nothing works at all."}
+    )
     assert res.status_code == 422 and res.json()["code"] == "unknown_serial"
-    res = api.post(BASE, {"customer_id": customer_a.pk, "asset_id": asset_b.pk, "symptoms": "Nothing works at all."})
+    res = api.post(
+        BASE, {"customer_id": customer_a.pk, "asset_id": asset_b.pk, "symptoms": "Nothing works at all."}
+    )
     assert res.status_code == 422 and res.json()["code"] == "asset_not_owned"
     assert api.get(f"{BASE}/999999").status_code == 404
     assert api.get(BASE, status="lost").status_code == 422

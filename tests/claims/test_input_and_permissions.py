@@ -34,7 +34,9 @@ def test_unknown_serial_is_a_clear_error(customer_a, asset_a):
 
 def test_someone_elses_unit_is_refused(customer_a, asset_b):
     with pytest.raises(ValidationFailed) as exc:
-        services.claim_file(customer=customer_a, asset=asset_b, symptoms="Does not switch on at all.", channel="portal")
+        services.claim_file(
+            customer=customer_a, asset=asset_b, symptoms="Does not switch on at all.", channel="portal"
+        )
     assert exc.value.code == "asset_not_owned"
     with pytest.raises(ValidationFailed) as exc:
         services.claim_file(customer=customer_a, serial=asset_b.serial_number, symptoms="Does not switch on at all.",
@@ -70,7 +72,9 @@ def test_short_symptoms_and_bad_preference(customer_a, asset_a):
     _nothing_written()
 
 
-def test_portal_form_errors_are_shown_and_nothing_is_kept(client, customer_a, asset_a, portal_login, settings):
+def test_portal_form_errors_are_shown_and_nothing_is_kept(
+    client, customer_a, asset_a, portal_login, settings
+):
     settings.CLAIMS_PHOTO_MAX_BYTES = 1024
     portal_login(client, customer_a)
     res = client.post(reverse("portal:claim_new"), {"asset": asset_a.pk, "symptoms": "It makes a loud bang.",
@@ -80,14 +84,18 @@ def test_portal_form_errors_are_shown_and_nothing_is_kept(client, customer_a, as
     _nothing_written()
 
 
-def test_portal_customer_a_never_sees_b(client, customer_a, customer_b, asset_a, asset_b, file_claim, portal_login):
+def test_portal_customer_a_never_sees_b(
+    client, customer_a, customer_b, asset_a, asset_b, file_claim, portal_login
+):
     claim_b = file_claim(customer_b, asset_b, photos=[png()])
     portal_login(client, customer_a)
     assert client.get(reverse("portal:claim_detail", args=[claim_b.number])).status_code == 404
     photo = claim_b.photos.get()
     assert client.get(reverse("portal:claim_photo", args=[claim_b.number, photo.pk])).status_code == 404
     assert client.get(reverse("portal:claim_new"), {"asset": asset_b.pk}).status_code == 404
-    res = client.post(reverse("portal:claim_new"), {"asset": asset_b.pk, "symptoms": "Trying to claim B's washer."})
+    res = client.post(
+        reverse("portal:claim_new"), {"asset": asset_b.pk, "symptoms": "Trying to claim B's washer."}
+    )
     assert res.status_code == 404
     listing = client.get(reverse("portal:claims")).content.decode()
     assert claim_b.number not in listing
@@ -109,7 +117,9 @@ def test_staff_roles(client, agent, analyst, customer_a, asset_a, file_claim):
     # the analyst reads but cannot act
     client.force_login(analyst)
     assert client.get(reverse("console:claim_detail", args=[claim.pk])).status_code == 200
-    assert client.get(reverse("console:claim_photo", args=[claim.pk, claim.photos.get().pk])).status_code == 200
+    assert (
+        client.get(reverse("console:claim_photo", args=[claim.pk, claim.photos.get().pk])).status_code == 200
+    )
     assert client.post(reverse("console:claim_action", args=[claim.pk, "review"])).status_code == 403
     with pytest.raises(PermissionDenied):
         services.claim_start_review(claim=claim, actor=analyst)

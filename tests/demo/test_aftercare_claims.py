@@ -27,7 +27,9 @@ def test_demo_claims_in_every_status_once_and_silent(smtp_server):
     assert claims.filter(remedy="price_reduction", refund_id__isnull=False).exists()
     assert claims.exclude(status="submitted").filter(history__to_status="in_review").distinct().count() >= 6
     # nothing waits to be sent, nothing was sent
-    assert not OutboxEvent.objects.filter(status=OutboxEvent.Status.PENDING, type__startswith="claim.").exists()
+    assert not OutboxEvent.objects.filter(
+        status=OutboxEvent.Status.PENDING, type__startswith="claim."
+    ).exists()
     assert smtp_server.messages == []
     assert not Notification.objects.filter(template__startswith="claim_").exists()
     # a second run adds nothing

@@ -39,12 +39,18 @@ def _finish_repair(claim, agent, step: dt.datetime) -> None:
     from postventa.aftercare.repairs.models import RepairOrder
 
     repair = RepairOrder.objects.get(pk=claim.repair_order_id)
-    repairs.transition_repair(actor=agent, repair=repair, to_status="diagnosing", now=step + dt.timedelta(days=1))
-    repairs.transition_repair(actor=agent, repair=repair, to_status="in_repair", now=step + dt.timedelta(days=2))
+    repairs.transition_repair(
+        actor=agent, repair=repair, to_status="diagnosing", now=step + dt.timedelta(days=1)
+    )
+    repairs.transition_repair(
+        actor=agent, repair=repair, to_status="in_repair", now=step + dt.timedelta(days=2)
+    )
     repairs.complete_repair(actor=agent, repair=repair, report="Termostato sustituido y probado 2 horas.",
                             now=step + dt.timedelta(days=5))  # fmt: skip
     services.on_repair_completed(claim_id=claim.pk, repair_id=repair.pk, now=step + dt.timedelta(days=5))
-    repairs.transition_repair(actor=agent, repair=repair, to_status="returned", now=step + dt.timedelta(days=7))
+    repairs.transition_repair(
+        actor=agent, repair=repair, to_status="returned", now=step + dt.timedelta(days=7)
+    )
     repairs.transition_repair(actor=agent, repair=repair, to_status="closed", now=step + dt.timedelta(days=7))
     services.on_repair_closed(claim_id=claim.pk, repair_id=repair.pk, now=step + dt.timedelta(days=7))
 
@@ -57,10 +63,14 @@ def load(*, now: dt.datetime, seed: int) -> int:
     agent, supervisor = _actors()
     if agent is None or supervisor is None:
         return 0
-    pending_before = set(OutboxEvent.objects.filter(status=OutboxEvent.Status.PENDING).values_list("pk", flat=True))
+    pending_before = set(
+        OutboxEvent.objects.filter(status=OutboxEvent.Status.PENDING).values_list("pk", flat=True)
+    )
     candidates = list(
         Asset.objects.select_related("customer", "product", "order_line__order")
-        .filter(order_line__isnull=False, customer__erased_at__isnull=True, customer__merged_into__isnull=True)
+        .filter(
+            order_line__isnull=False, customer__erased_at__isnull=True, customer__merged_into__isnull=True
+        )
         .exclude(customer__email="")
         .order_by("id")[:400]
     )

@@ -11,18 +11,32 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from postventa.core.models import TimeStampedModel
 
 
 class ClaimStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    IN_REVIEW = "in_review", _("In review")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    REMEDY_IN_PROGRESS = "remedy_in_progress", _("Remedy in progress")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
+    # A context: "approved", "closed"… are feminine for a claim in Spanish (la reclamación).
+    SUBMITTED = "submitted", pgettext_lazy("claim status", "Submitted")
+    IN_REVIEW = "in_review", pgettext_lazy("claim status", "In review")
+    APPROVED = "approved", pgettext_lazy("claim status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("claim status", "Rejected")
+    REMEDY_IN_PROGRESS = "remedy_in_progress", pgettext_lazy("claim status", "Remedy in progress")
+    RESOLVED = "resolved", pgettext_lazy("claim status", "Resolved")
+    CLOSED = "closed", pgettext_lazy("claim status", "Closed")
+
+
+# The same statuses as the customer reads them in the portal.
+CUSTOMER_STATUS_LABELS = {
+    ClaimStatus.SUBMITTED: pgettext_lazy("claim status for the customer", "Received"),
+    ClaimStatus.IN_REVIEW: pgettext_lazy("claim status for the customer", "Being reviewed"),
+    ClaimStatus.APPROVED: pgettext_lazy("claim status for the customer", "Approved"),
+    ClaimStatus.REJECTED: pgettext_lazy("claim status for the customer", "Not accepted"),
+    ClaimStatus.REMEDY_IN_PROGRESS: pgettext_lazy("claim status for the customer", "Remedy in progress"),
+    ClaimStatus.RESOLVED: pgettext_lazy("claim status for the customer", "Resolved"),
+    ClaimStatus.CLOSED: pgettext_lazy("claim status for the customer", "Closed"),
+}
 
 
 class ClaimChannel(models.TextChoices):
@@ -35,10 +49,10 @@ class ClaimChannel(models.TextChoices):
 class Remedy(models.TextChoices):
     """Remedies for a lack of conformity, in the legal order (TRLGDCU arts. 118-121, RDL 7/2021)."""
 
-    REPAIR = "repair", _("Repair")
-    REPLACEMENT = "replacement", _("Replacement")
-    PRICE_REDUCTION = "price_reduction", _("Price reduction")
-    TERMINATION = "termination", _("Termination and refund")
+    REPAIR = "repair", pgettext_lazy("claim remedy", "Repair")
+    REPLACEMENT = "replacement", pgettext_lazy("claim remedy", "Replacement")
+    PRICE_REDUCTION = "price_reduction", pgettext_lazy("claim remedy", "Price reduction")
+    TERMINATION = "termination", pgettext_lazy("claim remedy", "Termination and refund")
 
 
 FIRST_TIER = (Remedy.REPAIR, Remedy.REPLACEMENT)
@@ -47,8 +61,8 @@ SECOND_TIER = (Remedy.PRICE_REDUCTION, Remedy.TERMINATION)
 
 class PreferredRemedy(models.TextChoices):
     NONE = "", _("No preference")
-    REPAIR = "repair", _("Repair")
-    REPLACEMENT = "replacement", _("Replacement")
+    REPAIR = "repair", pgettext_lazy("claim remedy", "Repair")
+    REPLACEMENT = "replacement", pgettext_lazy("claim remedy", "Replacement")
 
 
 class RemedyGround(models.TextChoices):
@@ -204,6 +218,10 @@ class WarrantyClaim(TimeStampedModel):
     def status_tone(self) -> str:
         return STATUS_TONES.get(self.status, "")
 
+    @property
+    def customer_status_label(self) -> str:
+        return CUSTOMER_STATUS_LABELS.get(self.status, self.status)
+
 
 STATUS_TONES = {
     ClaimStatus.SUBMITTED: "info",
@@ -271,3 +289,11 @@ class ClaimHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id}: {self.action}"
+
+    @property
+    def to_label(self) -> str:
+        return ClaimStatus(self.to_status).label if self.to_status in ClaimStatus.values else ""
+
+    @property
+    def to_customer_label(self) -> str:
+        return CUSTOMER_STATUS_LABELS.get(self.to_status, "")

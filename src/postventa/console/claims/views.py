@@ -62,7 +62,12 @@ def claim_list(request):
     except ApplicationError as exc:
         flash_error(request, exc)
         page = keyset_page(qs, cursor=None, page_size=PAGE_SIZE, order_field="filed_at")
-    products = Product.objects.filter(warranty_claims__isnull=False).distinct().order_by("sku").only("pk", "sku", "name_es", "name_en")
+    products = (
+        Product.objects.filter(warranty_claims__isnull=False)
+        .distinct()
+        .order_by("sku")
+        .only("pk", "sku", "name_es", "name_en")
+    )
     context = {
         "nav": "claims",
         "page": page,
@@ -248,4 +253,3 @@ def claim_photo(request, claim_id: int, photo_id: int):
         return file_response(photo)
     except NotFound:
         raise Http404
-

@@ -26,7 +26,9 @@ def claim_list(request):
     customer = request.portal_customer
     claims = list(selectors.portal_claims(customer)[:200])
     has_assets = selectors.customer_assets(customer).exists()
-    return render(request, "portal/claims/list.html", {"customer": customer, "claims": claims, "has_assets": has_assets})
+    return render(
+        request, "portal/claims/list.html", {"customer": customer, "claims": claims, "has_assets": has_assets}
+    )
 
 
 def _my_asset(request, asset_id):
@@ -34,7 +36,9 @@ def _my_asset(request, asset_id):
         asset_id = int(asset_id or 0)
     except (TypeError, ValueError):
         raise Http404
-    asset = selectors.customer_assets(request.portal_customer).filter(pk=asset_id).first() if asset_id else None
+    asset = (
+        selectors.customer_assets(request.portal_customer).filter(pk=asset_id).first() if asset_id else None
+    )
     if asset is None:
         raise Http404
     return asset
@@ -86,8 +90,16 @@ def claim_detail(request, number: str):
     if claim is None:
         raise Http404
     history = [h for h in claim.history.all() if h.public]
-    return render(request, "portal/claims/detail.html", {"customer": request.portal_customer, "claim": claim,
-                                                          "history": history, "photos": list(claim.photos.all())})
+    return render(
+        request,
+        "portal/claims/detail.html",
+        {
+            "customer": request.portal_customer,
+            "claim": claim,
+            "history": history,
+            "photos": list(claim.photos.all()),
+        },
+    )
 
 
 @customer_required
