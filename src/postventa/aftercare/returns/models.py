@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from postventa.core.models import TimeStampedModel
@@ -155,16 +155,17 @@ class ReturnReason(models.Model):
 
 
 class ReturnStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    APPROVED = "approved", _("Approved")
-    IN_TRANSIT = "in_transit", _("In transit")
-    RECEIVED = "received", _("Received")
-    INSPECTED = "inspected", _("Inspected")
-    REFUNDED = "refunded", _("Refunded")
-    EXCHANGED = "exchanged", _("Exchanged")
-    CREDITED = "credited", _("Store credit given")
-    REPAIRED = "repaired", _("Repaired")
-    REJECTED = "rejected", _("Rejected")
+    # A context: "return status" labels agree with "la devolución" in Spanish (Aprobada, not Aprobado).
+    REQUESTED = "requested", pgettext_lazy("return status", "Requested")
+    APPROVED = "approved", pgettext_lazy("return status", "Approved")
+    IN_TRANSIT = "in_transit", pgettext_lazy("return status", "In transit")
+    RECEIVED = "received", pgettext_lazy("return status", "Received")
+    INSPECTED = "inspected", pgettext_lazy("return status", "Inspected")
+    REFUNDED = "refunded", pgettext_lazy("return status", "Refunded")
+    EXCHANGED = "exchanged", pgettext_lazy("return status", "Exchanged")
+    CREDITED = "credited", pgettext_lazy("return status", "Store credit given")
+    REPAIRED = "repaired", pgettext_lazy("return status", "Repaired")
+    REJECTED = "rejected", pgettext_lazy("return status", "Rejected")
 
 
 S = ReturnStatus
