@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-
-NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
+from plans_testutil import NOW  # noqa: F401  (re-exported for fixtures)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import NOW
+from plans_testutil import NOW
 
 from postventa.aftercare.payment_plans import services, tasks
 

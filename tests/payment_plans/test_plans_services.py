@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import NOW
+from plans_testutil import NOW
 
 from postventa.aftercare.payment_plans import selectors, services
 from postventa.aftercare.payment_plans.models import Instalment, PaymentPlan

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from django.utils import timezone
-
-NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
-
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
-)
 
 
 @pytest.fixture
@@ -86,12 +78,6 @@ def spare_part(admin_user, product):
     )
 
 
-def png_upload(name: str = "front.png", data: bytes = PNG):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, data, content_type="image/png")
-
-
 @pytest.fixture
 def make_repair(agent):
     """A repair moved through the real services up to `status`."""
@@ -136,9 +122,6 @@ def make_repair(agent):
     return make
 
 
-__all__ = ["NOW", "PNG", "io", "png_upload"]
-
-
 @pytest.fixture
 def portal_login():
     """Sign a Django test client in to the portal as `customer` (what the magic link does)."""
@@ -151,13 +134,3 @@ def portal_login():
         return client
 
     return login
-
-
-def link_from(message) -> str:
-    """The quote approval path in an email's text part."""
-    import re
-
-    body = message.get_body(preferencelist=("plain",)).get_content()
-    match = re.search(r"https?://[^\s]+/repairs/[^\s]+/quote/[^\s]+/", body)
-    assert match, body
-    return "/" + match.group(0).split("/", 3)[3]

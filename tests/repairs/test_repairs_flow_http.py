@@ -8,9 +8,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from conftest import link_from, png_upload
 from django.test import Client
 from django.urls import reverse
+from repairs_testutil import link_from, png_upload
 
 from postventa.aftercare.repairs.models import PartUsage, RepairOrder, SparePart
 from postventa.core.models import OutboxEvent

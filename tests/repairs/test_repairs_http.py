@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import png_upload
 from django.test import Client
 from django.urls import reverse
+from repairs_testutil import png_upload
 
 from postventa.aftercare.repairs import services
 from postventa.aftercare.repairs.models import RepairOrder, SparePart

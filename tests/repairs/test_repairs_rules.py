@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import png_upload
+from repairs_testutil import png_upload
 
 from postventa.aftercare.repairs import services
 from postventa.aftercare.repairs.models import TRANSITIONS, QuoteLine, RepairOrder, RepairPhoto, RepairStatus
