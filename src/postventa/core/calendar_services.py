@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from postventa.core import audit
 from postventa.core.errors import NotFound, ValidationFailed
@@ -24,7 +24,7 @@ Hours = Mapping[int, Iterable[tuple[dt.time, dt.time]]]
 # module, so every process knows the type before a calendar is saved).
 register_event_type(
     "calendar.updated",
-    _lazy("A business calendar changed (opening hours, holidays or which one is the default)"),
+    gettext_lazy("A business calendar changed (opening hours, holidays or which one is the default)"),
 )
 
 
