@@ -46,7 +46,8 @@ class LineEligibility:
 
 def active_policy() -> ReturnPolicy:
     """The active policy, or an unsaved legal minimum when none is configured."""
-    policy = ReturnPolicy.objects.filter(is_active=True).first()
+    # order_by(): no ORDER BY to compile or run; at most one row is active (a unique constraint).
+    policy = next(iter(ReturnPolicy.objects.filter(is_active=True).order_by()[:1]), None)
     if policy is None:
         policy = ReturnPolicy(name=_("Legal minimum"), business_window_days=14, auto_approve=False)
     return policy
@@ -90,6 +91,7 @@ def returned_quantities(order) -> dict[int, int]:
     rows = (
         ReturnLine.objects.filter(order_line__order=order)
         .exclude(request__status=ReturnStatus.REJECTED)
+        .order_by()
         .values("order_line_id")
         .annotate(q=Sum("quantity"))
     )
@@ -112,12 +114,16 @@ def order_eligibility(
     delivered = delivered_at(order)
     rules = {}
     if policy.pk:
-        rules = {rule.category_id: rule for rule in CategoryRule.objects.filter(policy=policy)}
+        rules = {rule.category_id: rule for rule in CategoryRule.objects.filter(policy=policy).order_by()}
     returned = returned_quantities(order)
     if exclude_request is not None:
         for rl in exclude_request.lines.all():
             returned[rl.order_line_id] = returned.get(rl.order_line_id, 0) - rl.quantity
-    lines = list(order.lines.select_related("product").all())
+    lines = list(
+        order.lines.select_related("product").only(
+            "id", "order_id", "sku", "description", "quantity", "unit_price", "product__id", "product__category_id"
+        )
+    )
     out: list[LineEligibility] = []
     for line in lines:
         already = max(returned.get(line.pk, 0), 0)
