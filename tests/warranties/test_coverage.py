@@ -634,3 +634,24 @@ def test_profile_rejects_second_hand_under_a_year(db, admin_user):
         services.profile_set(acting_user=admin_user, product=product, kind="second_hand", agreed_months=6)
     services.profile_set(acting_user=admin_user, product=product, kind="second_hand", agreed_months=12)
     assert WarrantyProfile.objects.get(product=product).agreed_months == 12
+
+
+def test_gdpr_export_lists_extended_warranties(db, admin_user):
+    from postventa.core.registry import GDPR_EXPORTERS
+
+    terms = _published_terms(admin_user, slug="gdpr")
+    asset = make_asset(delivered_at=utc(2025, 1, 10, 9), serial="G-1")
+    services.extended_warranty_sell(acting_user=admin_user, asset=asset, terms=terms, months=12, price="20")
+    data = GDPR_EXPORTERS["warranties"](asset.customer)
+    assert [w["serial_number"] for w in data["extended_warranties"]] == ["G-1"]
+    assert data["extended_warranties"][0]["months"] == 12 and data["guarantee_extensions"] == []
+    other = make_customer()
+    assert GDPR_EXPORTERS["warranties"](other) == {"extended_warranties": [], "guarantee_extensions": []}
+
+
+def test_empty_rules_table_falls_back_to_the_law(db):
+    from postventa.aftercare.warranties.models import Jurisdiction
+
+    Jurisdiction.objects.all().delete()
+    asset = make_asset(delivered_at=utc(2022, 1, 1, 10))
+    assert coverage_for_asset(asset, on=D(2024, 1, 1)).legal_ends_on == D(2025, 1, 1)

@@ -248,6 +248,35 @@ def _jurisdictions() -> dict[str, tuple[Jurisdiction, list[LegalRule]]]:
     for rule in LegalRule.objects.select_related("jurisdiction"):
         entry = out.setdefault(rule.jurisdiction.code, (rule.jurisdiction, []))
         entry[1].append(rule)
+    return out or _seeded_jurisdictions()
+
+
+def _seeded_jurisdictions() -> dict[str, tuple[Jurisdiction, list[LegalRule]]]:
+    """The rules the data migration seeds, unsaved: the floor when the tables were emptied.
+
+    The law applies whether or not anyone configured it, so an empty rules table (a flushed
+    database, a botched edit) must never turn into "no guarantee".
+    """
+    import importlib
+
+    seed = importlib.import_module("postventa.aftercare.warranties.migrations.0002_seed_jurisdictions")
+    out = {}
+    for data in seed.JURISDICTIONS:
+        fields = {k: v for k, v in data.items() if k != "rules"}
+        jurisdiction = Jurisdiction(**fields)
+        rules = [
+            LegalRule(
+                jurisdiction=jurisdiction,
+                kind=kind,
+                delivered_from=start,
+                months=months,
+                min_months=min_months,
+                presumption_months=presumption,
+                reference=reference,
+            )
+            for kind, start, months, min_months, presumption, reference in data["rules"]
+        ]
+        out[jurisdiction.code] = (jurisdiction, rules)
     return out
 
 

@@ -41,9 +41,47 @@ def customer_panel(customer, user) -> dict | None:
     return {"rows": rows, "more": more}
 
 
+def export_customer(customer) -> dict:
+    """GDPR export: extended warranties bought and guarantee extensions after repairs."""
+    from postventa.aftercare.warranties.models import ExtendedWarranty, GuaranteeExtension
+
+    return {
+        "extended_warranties": [
+            {
+                "serial_number": w.asset.serial_number,
+                "name": w.name_es,
+                "months": w.months,
+                "starts_on": w.starts_on.isoformat(),
+                "ends_on": w.ends_on.isoformat(),
+                "price": str(w.price) if w.price is not None else None,
+                "currency": w.currency,
+                "terms_version": w.terms_version.number,
+                "bought_at": w.created_at.isoformat(),
+            }
+            for w in ExtendedWarranty.objects.filter(asset__customer=customer).select_related(
+                "asset", "terms_version"
+            )
+        ],
+        "guarantee_extensions": [
+            {
+                "serial_number": e.asset.serial_number,
+                "repair_started_on": e.repair_started_on.isoformat(),
+                "repair_completed_on": e.repair_completed_on.isoformat(),
+                "suspended_days": e.suspended_days,
+                "fault": e.fault,
+                "repaired_fault_until": e.repaired_fault_until.isoformat()
+                if e.repaired_fault_until
+                else None,
+            }
+            for e in GuaranteeExtension.objects.filter(asset__customer=customer).select_related("asset")
+        ],
+    }
+
+
 def register() -> None:
     from postventa.catalog.panels import register_asset_panel
     from postventa.core.events import register_event_type
+    from postventa.core.registry import register_gdpr
     from postventa.customers.panels import register_panel
     from postventa.customers.timeline import register_kind
 
@@ -54,6 +92,8 @@ def register() -> None:
         _lazy("A repair under guarantee extended a unit's legal guarantee"),
     )
     register_kind("warranty.extended_sold", render_extended_sold, icon="shield")
+    # No eraser: these rows hold no personal data of their own and go with the customer's units.
+    register_gdpr("warranties", exporter=export_customer)
     register_asset_panel(
         "coverage", _lazy("Warranty coverage"), "console/warranties/_asset_panel.html", asset_panel, order=10
     )
