@@ -78,3 +78,20 @@ def test_quote_sent_from_console_and_approved_by_link(
     _shot(page, "console_repair_list")
     page.goto(f"{live_server.url}/console/repairs/spare-parts/")
     _shot(page, "console_spare_parts")
+
+
+def test_agent_splits_an_approved_repair_into_an_interest_free_plan(
+    page, live_server, agent, make_repair, asset
+):
+    repair = make_repair(asset, "approved")
+    _login(page, live_server, agent.username)
+    page.goto(f"{live_server.url}/console/repairs/{repair.pk}/")
+    page.get_by_role("link", name="Crear un plan de pago sin intereses").click()
+    page.fill("#instalments", "5")
+    _shot(page, "console_plan_create")
+    page.get_by_role("button", name="Crear plan").click()
+    page.locator("#plan-terms").filter(has_text="5 plazos de 22,99").wait_for()
+    assert "0 % de interés; sin recargos por retraso" in page.locator("#plan-terms").inner_text()
+    page.get_by_role("button", name="Registrar pago").first.click()
+    page.get_by_text("Pago del plazo 1 registrado.").wait_for()
+    _shot(page, "console_plan_detail")
