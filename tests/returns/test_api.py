@@ -83,7 +83,7 @@ def test_bad_input_answers_4xx_with_detail_and_code_and_writes_nothing(api, orde
     before = (ReturnRequest.objects.count(), ReturnLine.objects.count())
     res = _create(api, order, qty=5)
     assert res.status_code == 422
-    assert res.json()["code"] == "not_returnable" and "at most 2" in res.json()["detail"]
+    assert res.json()["code"] == "not_returnable" and "como máximo 2" in res.json()["detail"]
     res = api.post("/api/v1/returns", {"order_id": order.pk, "lines": [], "reason": "damaged"})
     assert res.status_code == 422 and "detail" in res.json()
     res = api.post(

@@ -70,7 +70,7 @@ def test_bad_quantities_and_files_show_the_reason_and_write_nothing(client, orde
     portal_login(client, customer)
     url = reverse("portal:return_new", args=[order.number])
     res = client.post(url, _form(order, **{"MUG-1": 4}))
-    assert res.status_code == 422 and "at most 3" in res.context["error"]
+    assert res.status_code == 422 and "como máximo 3" in res.context["error"]
     data = _form(order, **{"MUG-1": 1})
     data["photos"] = [SimpleUploadedFile("evil.png", b"<?php echo 1; ?>", content_type="image/png")]
     res = client.post(url, data)

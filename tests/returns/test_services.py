@@ -81,7 +81,7 @@ def test_quantities_above_what_was_bought_minus_returned_are_refused_and_nothing
     before = _counts()
     with pytest.raises(ValidationFailed) as exc:
         _open(customer, order, **{"MUG-1": 2})
-    assert "at most 1" in exc.value.message and "bought 3" in exc.value.message
+    assert "como máximo 1" in exc.value.message and "compradas 3" in exc.value.message
     assert _counts() == before
 
 
@@ -91,7 +91,7 @@ def test_a_return_outside_the_window_is_refused_with_the_reason(customer, make_o
     with pytest.raises(ValidationFailed) as exc:
         _open(customer, order)
     assert exc.value.code == "not_returnable"
-    assert "ended on" in exc.value.message
+    assert "terminó el" in exc.value.message
     assert _counts() == before
 
 
