@@ -25,6 +25,8 @@ def test_webhook_answers_200_before_processing_and_queues_the_job(
 ):
     from huey.contrib.djhuey import HUEY
 
+    from postventa.messaging.whatsapp.tasks import process_inbound_task
+
     cloud_api.media["555"] = (b"\x89PNG\r\n\x1a\n" + b"1" * 50, "image/png")
     body = json.dumps(notification(messages=[_image("wamid.Q1")])).encode()
     HUEY.flush()
@@ -41,8 +43,9 @@ def test_webhook_answers_200_before_processing_and_queues_the_job(
     assert len(callbacks) == 1
     queued = HUEY.pending()
     assert [(t.name, t.args) for t in queued] == [("process_inbound_task", (row.pk,))]
-    # The worker runs it: the message, its media, the row processed.
-    assert HUEY.execute(HUEY.dequeue()) == "processed"
+    # The worker runs it (call_local: djhuey's db_task would close the test's connection).
+    task = HUEY.dequeue()
+    assert process_inbound_task.call_local(*task.args) == "processed"
     row.refresh_from_db()
     assert row.status == "processed" and row.message_count == 1 and row.attempts == 1
     message = Message.objects.get(external_id="wamid.Q1")
