@@ -51,7 +51,7 @@ def test_customer_books_and_supervisor_confirms(browser_context_factory, live_se
     context = browser_context_factory("es-ES")
     _portal_cookie(context, live_server, customer)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)
     page.goto(f"{live_server.url}/maintenance/")
     assert page.locator("h1").inner_text() == "Mantenimiento de mis productos"
     assert page.get_by_text("Filtro de la bomba").count() >= 1
@@ -68,7 +68,7 @@ def test_customer_books_and_supervisor_confirms(browser_context_factory, live_se
     assert (visit.preferred_date.isoformat(), visit.slot, visit.note) == (day, "morning", "Timbre 3B")
 
     staff = browser_context_factory("es-ES").new_page()
-    staff.set_default_timeout(15_000)
+    staff.set_default_timeout(60_000)
     login(staff, live_server, supervisor.username)
     staff.goto(f"{live_server.url}/console/maintenance/visits/{visit.pk}/")
     staff.screenshot(path=f"{SHOTS}/console-visit.png", full_page=True)

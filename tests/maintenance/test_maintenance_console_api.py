@@ -66,6 +66,8 @@ def test_visit_confirm_and_complete_in_the_console(client, agent, customer, prod
     visit = services.visit_book(asset=asset, customer=customer,
                                 preferred_date=(timezone.now() + dt.timedelta(days=5)).date())  # fmt: skip
     client.force_login(agent)
+    detail = client.get(reverse("console:maintenance_visit_detail", args=[visit.pk]))
+    assert detail.status_code == 200 and "SN-1" in detail.content.decode()
     url = reverse("console:maintenance_visit_action", args=[visit.pk])
     when = (timezone.now() + dt.timedelta(days=5)).strftime("%Y-%m-%dT10:00")
     assert client.post(url, {"action": "confirm", "scheduled_for": when}).status_code == 302
