@@ -120,11 +120,11 @@ def test_ticket_page_query_count_does_not_grow_with_messages(admin_client, peopl
     many, html_long = _queries(admin_client, reverse("console:ticket_detail", args=[long_.pk]))
     assert few > 5
     assert many == few, f"{few} queries for 5 messages, {many} for 201"
-    assert "mensaje número 3" in html_short and "Load earlier messages" not in html_short
+    assert "mensaje número 3" in html_short and 'class="hd-earlier"' not in html_short
     # the long conversation shows its latest window only, with a way to the older ones
     assert len(re.findall(r'id="m\d+"', html_long)) == selectors.CONVERSATION_WINDOW
     assert "mensaje número 199" in html_long and "mensaje número 100<" not in html_long
-    assert "Load earlier messages" in html_long
+    assert 'class="hd-earlier"' in html_long
 
 
 def test_load_earlier_pages_back_through_the_whole_conversation(admin_client, people):
@@ -150,7 +150,7 @@ def test_load_earlier_pages_back_through_the_whole_conversation(admin_client, pe
     # without HTMX the same link opens the workspace on that window
     older = Message.objects.filter(ticket=ticket).order_by("created_at", "id")[40]
     page = admin_client.get(reverse("console:ticket_earlier", args=[ticket.pk]) + f"?before={older.pk}")
-    assert page.status_code == 200 and b"Back to the latest" in page.content
+    assert page.status_code == 200 and b"hd-window-note" in page.content
 
 
 def test_load_earlier_refuses_foreign_messages_and_hidden_tickets(admin_client, client, people):
