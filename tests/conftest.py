@@ -32,6 +32,36 @@ def _isolated_settings(settings, tmp_path):
     cache.clear()
 
 
+# Reference rows that data migrations write: (migration module, function, model that holds them).
+SEEDED_BY_MIGRATIONS = (
+    ("postventa.aftercare.returns.migrations.0002_default_policy_and_reasons", "forwards", "returns.ReturnReason"),
+    ("postventa.aftercare.warranties.migrations.0002_seed_jurisdictions", "seed", "warranties.LegalRule"),
+    ("postventa.aftercare.warranties.migrations.0003_spanish_citations", "forwards", None),
+)
+
+
+@pytest.fixture(autouse=True)
+def _rows_seeded_by_migrations(request):
+    """Put back the rows data migrations create (return reasons and policy, legal guarantee rules).
+
+    A transactional test (live server, browser) flushes the database when it ends, which removes
+    them for every later test in the same process, as if the migrations had never run.
+    """
+    if request.node.get_closest_marker("django_db") is None and "_django_db_helper" not in request.fixturenames:
+        return
+    request.getfixturevalue("_django_db_helper")
+    import importlib
+
+    from django.apps import apps
+
+    missing = False
+    for module, function, model in SEEDED_BY_MIGRATIONS:
+        if model is not None:
+            missing = not apps.get_model(model).objects.exists()
+        if missing:
+            getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def make_user(db):
     from postventa.accounts.models import User
