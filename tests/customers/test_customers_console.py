@@ -334,7 +334,7 @@ def test_segment_pages(client, analyst, agent, ana, django_assert_max_num_querie
 def test_360_with_every_registered_panel(admin_client, ana, django_user_model, django_assert_max_num_queries):
     # The panels other apps registered (orders, owned products...) render inside the page; a panel
     # may hide itself when it has nothing to show for this customer (its context is None).
-    admin = django_user_model.objects.get(username="admin")
+    admin = django_user_model.objects.get(pk=admin_client.session["_auth_user_id"])
     keys = [p.key for p in panels_module.PANELS.values() if p.context_fn(ana, admin) is not None]
     assert "orders" in keys
     with django_assert_max_num_queries(13 + 3 * len(keys)):
